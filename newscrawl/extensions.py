@@ -1,0 +1,150 @@
+"""The run report: rejects file, one-line summary, stats JSON, exit status.
+
+Every page that was fetched (or tried) but gave no item reaches the rejects
+file with its URL, stage and reason: from the pipelines (:class:`Rejected`),
+from the spider (``page_rejected`` signal: HTTP errors after retries, non-HTML
+answers) and from callbacks that raised. At the end the run is judged
+(``newscrawl/exit_code`` in the stats, used by our ``crawl`` command) and its
+figures are written to ``<run id>.stats.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime, timezone
+from typing import IO, Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from newscrawl.pipelines import Rejected
+from newscrawl.run import EXIT_FAILED, Run
+from newscrawl.signals import page_rejected
+
+logger = logging.getLogger(__name__)
+
+#: Close reasons that mean the run could not do its job at all.
+FAILED_REASONS = {"no_base_url", "site_unreachable"}
+
+
+class RunReport:
+    """Record rejects as they happen; judge and summarise the run when it ends."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        settings = crawler.settings
+        self.max_error_ratio = settings.getfloat("NEWSCRAWL_MAX_ERROR_RATIO", 0.2)
+        self.expect_articles = settings.getbool("NEWSCRAWL_EXPECT_ARTICLES", True)
+        self.run: Run | None = None
+        self._rejects: IO[str] | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RunReport:
+        ext = cls(crawler)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(ext.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(ext.spider_error, signal=signals.spider_error)
+        crawler.signals.connect(ext.page_rejected, signal=page_rejected)
+        return ext
+
+    def spider_opened(self, spider: Any) -> None:
+        self.run = Run.of(self.crawler)
+
+    # -- rejects ------------------------------------------------------------
+    def record(self, url: str, stage: str, reason: str, detail: str = "", kind: str = "error") -> None:
+        """Append one reject line and count it (``newscrawl/rejected/...``)."""
+        if self._rejects is None:
+            assert self.run is not None
+            self._rejects = open(self.run.rejects_path, "a", encoding="utf-8")  # noqa: SIM115
+        entry = {
+            "url": url,
+            "stage": stage,
+            "reason": reason,
+            "kind": kind,
+            "detail": detail[:500],
+            "time": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        }
+        self._rejects.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        self._rejects.flush()
+        self.stats.inc_value("newscrawl/rejected")
+        self.stats.inc_value(f"newscrawl/rejected/{kind}")
+        self.stats.inc_value(f"newscrawl/rejected/{stage}/{reason.split(':')[0]}")
+        logger.info("Rejected %s at %s: %s %s", url, stage, reason, detail[:200])
+
+    def item_dropped(self, item: Any, response: Response, exception: BaseException, spider: Any) -> None:
+        if isinstance(exception, Rejected):
+            self.record(exception.url, exception.stage, exception.reason, exception.detail, exception.kind)
+        else:
+            url = getattr(response, "url", "") or str(getattr(item, "get", lambda _k: "")("url"))
+            self.record(url, "pipeline", type(exception).__name__, str(exception))
+
+    def page_rejected(self, url: str, stage: str, reason: str, detail: str = "", **_: Any) -> None:
+        self.record(url, stage, reason, detail)
+
+    def spider_error(self, failure: Failure, response: Response, spider: Any) -> None:
+        self.record(response.url, "spider", type(failure.value).__name__, failure.getErrorMessage())
+
+    # -- the end --------------------------------------------------------------
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        if self._rejects is not None:
+            self._rejects.close()
+        summary = self.judge(reason)
+        self.stats.set_value("newscrawl/exit_code", summary["exit_code"])
+        logger.log(
+            logging.INFO if summary["exit_code"] == 0 else logging.ERROR,
+            "newscrawl %(spider)s %(status)s: fetched=%(fetched)d new=%(new)d changed=%(changed)d "
+            "unchanged=%(unchanged)d rejected=%(rejected)d errors=%(errors)d "
+            "duration=%(duration).1fs%(why)s",
+            {**summary, "why": f" ({'; '.join(summary['problems'])})" if summary["problems"] else ""},
+        )
+        if self.run is not None:
+            payload = {"summary": summary, "stats": _jsonable(self.stats.get_stats())}
+            self.run.stats_path.write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n")
+            self.run.close()
+
+    def judge(self, reason: str) -> dict[str, Any]:
+        """The run's figures and whether it failed (and why)."""
+        get = self.stats.get_value
+        fetched = int(get("newscrawl/pages", 0))
+        errors = int(get("newscrawl/rejected/error", 0))
+        new = int(get("newscrawl/new", get("newscrawl/items", 0)))
+        changed = int(get("newscrawl/changed", 0))
+        unchanged = int(get("newscrawl/unchanged", 0))
+        problems: list[str] = []
+        if reason in FAILED_REASONS:
+            problems.append(reason.replace("_", " "))
+        elif reason != "finished":
+            problems.append(f"closed: {reason}")
+        attempts = max(int(get("newscrawl/requested", 0)), fetched)
+        if errors and errors > self.max_error_ratio * max(attempts, 1):
+            problems.append(f"{errors} errors out of {attempts} pages")
+        if self.expect_articles and not problems and new + changed + unchanged == 0:
+            problems.append("no articles found")
+        start = get("start_time")
+        duration = (datetime.now(timezone.utc) - start).total_seconds() if start else 0.0
+        return {
+            "spider": self.run.spider if self.run else "?",
+            "run_id": self.run.run_id if self.run else None,
+            "status": "failed" if problems else "ok",
+            "exit_code": EXIT_FAILED if problems else 0,
+            "problems": problems,
+            "close_reason": reason,
+            "fetched": fetched,
+            "new": new,
+            "changed": changed,
+            "unchanged": unchanged,
+            "rejected": int(get("newscrawl/rejected", 0)),
+            "errors": errors,
+            "duration": duration,
+            "output": str(self.run.items_path) if self.run else None,
+            "rejects": str(self.run.rejects_path) if self.run else None,
+        }
+
+
+def _jsonable(stats: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in stats.items()}

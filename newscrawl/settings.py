@@ -1,0 +1,104 @@
+"""Scrapy settings for newscrawl.
+
+Scrapy's own settings first, then ours (``NEWSCRAWL_*``). Every setting can be
+overridden per run with ``-s NAME=VALUE`` or per spider in ``custom_settings``.
+See https://docs.scrapy.org/en/latest/topics/settings.html
+"""
+
+from __future__ import annotations
+
+BOT_NAME = "newscrawl"
+
+SPIDER_MODULES = ["newscrawl.spiders"]
+NEWSPIDER_MODULE = "newscrawl.spiders"
+
+# Our `crawl` command replaces Scrapy's: same options, plus cron-friendly exit statuses.
+COMMANDS_MODULE = "newscrawl.commands"
+
+# Identify ourselves honestly.
+USER_AGENT = "newscrawl/0.1 (news crawler for NLP research)"
+
+# Obey robots.txt rules.
+ROBOTSTXT_OBEY = True
+
+# Politeness for real sites: adaptive delay, a few requests per site at a time.
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+
+# Failing servers: retry transient errors a few times (with Retry-After), then give up.
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+DOWNLOAD_TIMEOUT = 30
+
+# Size caps: a news page is never this big; larger answers are cut and rejected.
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+
+# News sites set tracking cookies; we need none.
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+DEFAULT_REQUEST_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "en",
+}
+
+ITEM_PIPELINES = {
+    # Page (raw HTML) -> ArticleItem, or a recorded reject.
+    "newscrawl.pipelines.ExtractionPipeline": 100,
+    # Articles only: skip non-articles, short pages and non-news categories (recorded).
+    "newscrawl.pipelines.PolicyPipeline": 200,
+    # One item per canonical URL within a run.
+    "newscrawl.pipelines.DedupPipeline": 300,
+    # Write JSONL (via a .part file), update the crawl state.
+    "newscrawl.pipelines.OutputPipeline": 900,
+}
+
+EXTENSIONS = {
+    # Rejects file, run summary line and stats JSON, cron exit status.
+    "newscrawl.extensions.RunReport": 500,
+}
+
+# Dropped items are recorded in the rejects file; keep the log readable.
+DEFAULT_DROPITEM_LOG_LEVEL = "DEBUG"
+LOG_FORMATTER = "newscrawl.logformatter.LogFormatter"
+
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+
+# --------------------------------------------------------------------------
+# newscrawl settings
+# --------------------------------------------------------------------------
+
+# Site address per spider name, used when no `-a base_url=URL` is given,
+# e.g. -s 'NEWSCRAWL_BASE_URLS={"gqn": "https://example.com/"}'.
+NEWSCRAWL_BASE_URLS: dict[str, str] = {}
+
+# Where each run writes <spider>/<run time>.jsonl (+ .rejects.jsonl, .stats.json).
+NEWSCRAWL_OUTPUT_DIR = "output"
+
+# Where the crawl state (SQLite) and the run lock live.
+NEWSCRAWL_STATE_DIR = "state"
+
+# Posts in these categories (name or slug, case-insensitive) are not news: skipped, recorded.
+NEWSCRAWL_SKIP_CATEGORIES = ["jobs"]
+
+# Emit only pages classified as articles (others are recorded as skipped).
+NEWSCRAWL_ARTICLES_ONLY = True
+
+# Articles shorter than this many words are rejected as too short.
+NEWSCRAWL_MIN_WORDS = 25
+
+# How many pages of a paginated listing to follow at most, per listing.
+NEWSCRAWL_MAX_LISTING_PAGES = 50
+
+# A run fails (non-zero exit) when more than this share of fetched pages is rejected
+# for errors (extraction failures, HTTP errors), or when no article is found at all.
+NEWSCRAWL_MAX_ERROR_RATIO = 0.2
+NEWSCRAWL_EXPECT_ARTICLES = True

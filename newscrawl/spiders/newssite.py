@@ -1,0 +1,315 @@
+"""A reusable spider for WordPress-style news sites.
+
+Discovery, as a careful crawler does it: robots.txt (obeyed by Scrapy's
+middleware; its ``Sitemap:`` lines read here), sitemaps (WordPress core
+``/wp-sitemap.xml``, Yoast ``/sitemap_index.xml``), the RSS feed, and the
+home and category listings with their pagination. Every post URL is
+requested once, under its canonical form (AMP variants folded in), and its
+page is handed to the pipelines as a :class:`~newscrawl.items.Page`. The
+spider never extracts: it only discovers and fetches.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import datetime, timezone
+from typing import Any, ClassVar
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+import scrapy
+from scrapy.crawler import Crawler
+from scrapy.exceptions import CloseSpider
+from scrapy.http import Request, Response, TextResponse
+from scrapy.utils.gz import gunzip, gzip_magic_number
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from twisted.python.failure import Failure
+
+from newscrawl.items import Page
+from newscrawl.signals import page_rejected
+
+#: Query parameters that never change what a page shows.
+TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|amp|ref|share)$", re.I)
+
+#: Paths of a WordPress site that are not posts: archives, feeds, admin, assets.
+NOT_POST_PATH = re.compile(
+    r"""^/(?:$
+      |(?:category|tag|author|topics?|series|search|page|feed|comments|attachment)(?:/|$)
+      |wp-(?:admin|content|includes|json|login|signup|sitemap|cron)
+      |xmlrpc\.php|\?s=
+      |\d{4}/(?:\d{2}/(?:\d{2}/)?)?$ )""",
+    re.X,
+)
+NOT_POST_SUFFIX = re.compile(
+    r"(?:/feed/?|/page/\d+/?|\.(?:xml|xml\.gz|rss|atom|json|txt|jpe?g|png|gif|webp|svg|pdf|zip|mp[34]|css|js))$",
+    re.I,
+)
+#: AMP variants of a post URL: ``/slug/amp/``, ``/amp/slug/`` (folded to ``/slug/``).
+AMP_SUFFIX = re.compile(r"/amp/?$")
+AMP_PREFIX = re.compile(r"^/amp(/.+)$")
+
+HTML_TYPES = (b"text/html", b"application/xhtml+xml")
+
+
+class NewsSiteSpider(scrapy.Spider):
+    """Crawl the posts of one WordPress-style news site (subclass and set ``name``)."""
+
+    #: Sitemaps tried besides those robots.txt names.
+    sitemap_paths: ClassVar[tuple[str, ...]] = ("/wp-sitemap.xml", "/sitemap_index.xml")
+    #: Child sitemaps of an index that list posts (others list archives, users, pages).
+    sitemap_follow: ClassVar[re.Pattern[str]] = re.compile(r"post|news|article", re.I)
+    sitemap_skip: ClassVar[re.Pattern[str]] = re.compile(
+        r"taxonom|categor|tag|user|author|page-sitemap|wp-sitemap-posts-page", re.I
+    )
+    feed_paths: ClassVar[tuple[str, ...]] = ("/feed/",)
+    listing_paths: ClassVar[tuple[str, ...]] = ("/",)
+    #: A path matching this is a post (None: any path on the site that is not an archive).
+    post_path: ClassVar[re.Pattern[str] | None] = None
+    #: Follow the category listings linked from the home page.
+    follow_categories: ClassVar[bool] = True
+    #: Listing pages whose links lie under these paths.
+    category_path: ClassVar[re.Pattern[str]] = re.compile(r"^/category/[^/]+/?$")
+
+    base_url: str
+
+    def __init__(self, *args: Any, base_url: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.base_url = base_url or ""
+        self._requested: set[str] = set()
+        self._listing_pages: dict[str, int] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSiteSpider:
+        if not kwargs.get("base_url"):
+            configured = crawler.settings.getdict("NEWSCRAWL_BASE_URLS").get(cls.name)
+            if configured:
+                kwargs["base_url"] = configured
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        assert isinstance(spider, NewsSiteSpider)
+        spider.max_listing_pages = crawler.settings.getint("NEWSCRAWL_MAX_LISTING_PAGES", 50)
+        return spider
+
+    # -- start -------------------------------------------------------------
+    async def start(self) -> AsyncIterator[Any]:
+        base = self.base_url.strip()
+        parts = urlsplit(base)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            self.logger.error(
+                "No usable site address for spider %r (got %r): pass -a base_url=URL "
+                "or set NEWSCRAWL_BASE_URLS",
+                self.name,
+                base,
+            )
+            self.crawler.stats.set_value("newscrawl/config_error", "base_url")
+            raise CloseSpider("no_base_url")
+        self.base_url = urlunsplit((parts.scheme, parts.netloc, parts.path or "/", "", ""))
+        self.allowed_domains = [parts.hostname]
+        yield Request(
+            self.site_url("/robots.txt"),
+            callback=self.parse_robots,
+            errback=self.on_site_unreachable,
+            meta={"dont_obey_robotstxt": True},
+            priority=100,
+        )
+
+    def site_url(self, path: str) -> str:
+        return urljoin(self.base_url, path.lstrip("/"))
+
+    def on_site_unreachable(self, failure: Failure) -> None:
+        """robots.txt could not be fetched at all: the site is down or the address wrong."""
+        self.logger.error(
+            "Site %s is unreachable: %s", self.base_url, failure.getErrorMessage()
+        )
+        self.crawler.stats.set_value("newscrawl/site_unreachable", 1)
+        raise CloseSpider("site_unreachable")
+
+    def parse_robots(self, response: Response) -> Iterator[Request]:
+        """Seed discovery: sitemaps (robots.txt's and the usual paths), feeds, listings."""
+        sitemaps = []
+        if response.status == 200 and isinstance(response, TextResponse):
+            sitemaps = list(sitemap_urls_from_robots(response.body, base_url=response.url))
+        sitemaps += [self.site_url(p) for p in self.sitemap_paths]
+        for url in dict.fromkeys(sitemaps):
+            yield Request(url, callback=self.parse_sitemap, errback=self.on_discovery_error)
+        for path in self.feed_paths:
+            yield Request(
+                self.site_url(path), callback=self.parse_feed, errback=self.on_discovery_error
+            )
+        for path in self.listing_paths:
+            yield self.listing_request(self.site_url(path), root=self.site_url(path))
+
+    def on_discovery_error(self, failure: Failure) -> None:
+        """A sitemap, feed or listing failed: note it; other discovery paths go on."""
+        request = getattr(failure, "request", None)
+        self.logger.info(
+            "Discovery page failed: %s (%s)",
+            getattr(request, "url", "?"),
+            failure.getErrorMessage(),
+        )
+        self.crawler.stats.inc_value("newscrawl/discovery/errors")
+
+    # -- sitemaps and feeds ------------------------------------------------
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        body = self._sitemap_body(response)
+        if body is None:
+            self.logger.warning("Ignoring invalid sitemap: %s", response.url)
+            self.crawler.stats.inc_value("newscrawl/discovery/invalid_sitemap")
+            return
+        sitemap = Sitemap(body)
+        if sitemap.type == "sitemapindex":
+            for entry in sitemap:
+                loc = entry.get("loc", "")
+                if loc and self.sitemap_follow.search(loc) and not self.sitemap_skip.search(loc):
+                    yield Request(
+                        urljoin(response.url, loc),
+                        callback=self.parse_sitemap,
+                        errback=self.on_discovery_error,
+                    )
+        elif sitemap.type == "urlset":
+            self.crawler.stats.inc_value("newscrawl/discovery/sitemaps")
+            for entry in sitemap:
+                loc = entry.get("loc")
+                if loc:
+                    yield from self.article_requests(
+                        [urljoin(response.url, loc)], "sitemap", lastmod=entry.get("lastmod")
+                    )
+
+    def _sitemap_body(self, response: Response) -> bytes | None:
+        body = response.body
+        if gzip_magic_number(response):
+            maxsize = self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
+            try:
+                body = gunzip(body, max_size=maxsize)
+            except Exception:  # truncated, corrupt or over the size cap
+                return None
+        head = body[:512].lstrip()
+        if not (head.startswith(b"<?xml") or b"<urlset" in head or b"<sitemapindex" in head):
+            return None
+        return body
+
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        if not isinstance(response, TextResponse):
+            return
+        links = response.xpath(
+            "//*[local-name()='item']/*[local-name()='link']/text()"
+            " | //*[local-name()='entry']/*[local-name()='link']/@href"
+        ).getall()
+        self.crawler.stats.inc_value("newscrawl/discovery/feeds")
+        yield from self.article_requests([link.strip() for link in links], "feed")
+
+    # -- listings -----------------------------------------------------------
+    def listing_request(self, url: str, root: str, page: int = 1) -> Request:
+        return Request(
+            url,
+            callback=self.parse_listing,
+            errback=self.on_discovery_error,
+            cb_kwargs={"root": root, "page": page},
+        )
+
+    def parse_listing(self, response: Response, root: str, page: int) -> Iterator[Request]:
+        """Home/category listing: post links, then the next page while it shows new posts."""
+        if not isinstance(response, TextResponse):
+            return
+        self.crawler.stats.inc_value("newscrawl/discovery/listings")
+        hrefs = response.xpath("//a/@href").getall()
+        links = [response.urljoin(h) for h in hrefs]
+        posts = [u for u in links if self.is_post_url(u)]
+        new = [u for u in dict.fromkeys(map(self.canonical_url, posts)) if self.is_new(u)]
+        yield from self.article_requests(new, "listing")
+        if self.follow_categories and page == 1 and root == self.site_url("/"):
+            for url in dict.fromkeys(links):
+                path = urlsplit(url).path
+                if self.is_own_url(url) and self.category_path.match(path):
+                    yield self.listing_request(url, root=url)
+        next_url = response.xpath(
+            "//link[@rel='next']/@href | //a[@rel='next']/@href"
+            " | //a[contains(concat(' ', normalize-space(@class), ' '), ' next ')]/@href"
+        ).get()
+        if next_url and new and page < self.max_listing_pages:
+            yield self.listing_request(response.urljoin(next_url), root=root, page=page + 1)
+
+    # -- articles -----------------------------------------------------------
+    def is_own_url(self, url: str) -> bool:
+        parts = urlsplit(url)
+        return parts.scheme in ("http", "https") and parts.hostname in self.allowed_domains
+
+    def is_post_url(self, url: str) -> bool:
+        """Does ``url`` look like a post of this site (not an archive, feed or asset)?"""
+        if not self.is_own_url(url):
+            return False
+        path = urlsplit(self.canonical_url(url)).path or "/"
+        if self.post_path is not None:
+            return bool(self.post_path.search(path))
+        return not (NOT_POST_PATH.match(path) or NOT_POST_SUFFIX.search(path))
+
+    @staticmethod
+    def canonical_url(url: str) -> str:
+        """One URL per post: no fragment, no tracking parameters, AMP folded in."""
+        parts = urlsplit(url)
+        path = AMP_SUFFIX.sub("/", parts.path)
+        if m := AMP_PREFIX.match(path):
+            path = m.group(1)
+        query = urlencode(
+            [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+             if not TRACKING_PARAMS.match(k)]
+        )
+        return urlunsplit((parts.scheme, parts.netloc.lower(), path or "/", query, ""))
+
+    def is_new(self, url: str) -> bool:
+        """Not requested yet in this run."""
+        return url not in self._requested
+
+    def article_requests(
+        self, urls: Iterable[str], via: str, lastmod: str | None = None
+    ) -> Iterator[Request]:
+        for raw in urls:
+            if not self.is_post_url(raw):
+                continue
+            url = self.canonical_url(raw)
+            if url in self._requested:
+                continue
+            self._requested.add(url)
+            self.crawler.stats.inc_value("newscrawl/requested")
+            self.crawler.stats.inc_value(f"newscrawl/requested/{via}")
+            yield Request(
+                url,
+                callback=self.parse_article,
+                errback=self.on_article_error,
+                meta={"newscrawl": {"lastmod": lastmod, "via": via}},
+            )
+
+    def parse_article(self, response: Response) -> Iterator[Page]:
+        ctype = response.headers.get(b"Content-Type", b"").split(b";")[0].strip().lower()
+        info = response.meta.get("newscrawl", {})
+        if ctype and ctype not in HTML_TYPES:
+            self.reject(response.url, "fetch", "not-html", ctype.decode("latin-1"))
+            return
+        yield Page(
+            url=response.url,
+            request_url=response.request.url if response.request else response.url,
+            status=response.status,
+            headers={
+                k.decode("latin-1").lower(): response.headers.get(k, b"").decode("latin-1")
+                for k in (b"Content-Type", b"ETag", b"Last-Modified", b"Date")
+                if k in response.headers
+            },
+            body=response.body,
+            encoding=getattr(response, "encoding", None),
+            fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            lastmod=info.get("lastmod"),
+            discovered_via=info.get("via"),
+        )
+
+    def on_article_error(self, failure: Failure) -> None:
+        """An article could not be fetched (after retries): record it, go on."""
+        request = getattr(failure, "request", None)
+        response = getattr(failure.value, "response", None)
+        reason = f"http-{response.status}" if response is not None else type(failure.value).__name__
+        self.reject(
+            getattr(request, "url", "?"), "fetch", reason, failure.getErrorMessage()
+        )
+
+    def reject(self, url: str, stage: str, reason: str, detail: str = "") -> None:
+        self.crawler.signals.send_catch_log(
+            page_rejected, url=url, stage=stage, reason=reason, detail=detail, spider=self
+        )
