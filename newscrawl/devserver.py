@@ -79,7 +79,7 @@ class SiteServer:
     @property
     def base_url(self) -> str:
         host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}/"
+        return f"http://{host!s}:{port}/"
 
     def start(self) -> SiteServer:
         self._thread = threading.Thread(
@@ -164,9 +164,11 @@ class SiteServer:
                     return
                 file = server.resolve(path)
                 if file is None:
-                    status, body, headers = 404, b"<h1>Not found</h1>", {
-                        "Content-Type": "text/html; charset=utf-8"
-                    }
+                    status, body, headers = (
+                        404,
+                        b"<h1>Not found</h1>",
+                        {"Content-Type": "text/html; charset=utf-8"},
+                    )
                 else:
                     status, body, headers = server._file_response(file, self.headers)
                 self.send_response(status)

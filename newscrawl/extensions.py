@@ -56,7 +56,9 @@ class RunReport:
         self.run = Run.of(self.crawler)
 
     # -- rejects ------------------------------------------------------------
-    def record(self, url: str, stage: str, reason: str, detail: str = "", kind: str = "error") -> None:
+    def record(
+        self, url: str, stage: str, reason: str, detail: str = "", kind: str = "error"
+    ) -> None:
         """Append one reject line and count it (``newscrawl/rejected/...``)."""
         if self._rejects is None:
             assert self.run is not None
@@ -76,9 +78,13 @@ class RunReport:
         self.stats.inc_value(f"newscrawl/rejected/{stage}/{reason.split(':')[0]}")
         logger.info("Rejected %s at %s: %s %s", url, stage, reason, detail[:200])
 
-    def item_dropped(self, item: Any, response: Response, exception: BaseException, spider: Any) -> None:
+    def item_dropped(
+        self, item: Any, response: Response, exception: BaseException, spider: Any
+    ) -> None:
         if isinstance(exception, Rejected):
-            self.record(exception.url, exception.stage, exception.reason, exception.detail, exception.kind)
+            self.record(
+                exception.url, exception.stage, exception.reason, exception.detail, exception.kind
+            )
         else:
             url = getattr(response, "url", "") or str(getattr(item, "get", lambda _k: "")("url"))
             self.record(url, "pipeline", type(exception).__name__, str(exception))
@@ -100,7 +106,10 @@ class RunReport:
             "newscrawl %(spider)s %(status)s: fetched=%(fetched)d new=%(new)d changed=%(changed)d "
             "unchanged=%(unchanged)d rejected=%(rejected)d errors=%(errors)d "
             "duration=%(duration).1fs%(why)s",
-            {**summary, "why": f" ({'; '.join(summary['problems'])})" if summary["problems"] else ""},
+            {
+                **summary,
+                "why": f" ({'; '.join(summary['problems'])})" if summary["problems"] else "",
+            },
         )
         if self.run is not None:
             payload = {"summary": summary, "stats": _jsonable(self.stats.get_stats())}
@@ -112,7 +121,7 @@ class RunReport:
         get = self.stats.get_value
         fetched = int(get("newscrawl/pages", 0))
         errors = int(get("newscrawl/rejected/error", 0))
-        new = int(get("newscrawl/new", get("newscrawl/items", 0)))
+        new = int(get("newscrawl/new", 0))
         changed = int(get("newscrawl/changed", 0))
         unchanged = int(get("newscrawl/unchanged", 0))
         problems: list[str] = []

@@ -1,8 +1,8 @@
 """Items: what spiders hand to the pipelines, and what the crawl writes.
 
-A spider yields :class:`Page` (a fetched article candidate, raw HTML);
-the pipelines turn it into an :class:`ArticleItem` (one JSONL line, described
-by ``schema/item.schema.json``) or record why not.
+A spider yields :class:`Page` (a fetched article candidate, raw HTML); the
+pipelines attach its :class:`ArticleItem` (one JSONL line, described by
+``schema/item.schema.json``) and the last one emits that, or they record why not.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ class Page(scrapy.Item):
     fetched_at = scrapy.Field()  # ISO 8601, UTC
     lastmod = scrapy.Field()  # from the sitemap, if any
     discovered_via = scrapy.Field()  # "sitemap", "feed", "listing", ...
+    article = scrapy.Field()  # the ArticleItem, once the extraction pipeline has run
 
 
 class ArticleItem(scrapy.Item):
@@ -44,4 +45,7 @@ class ArticleItem(scrapy.Item):
     fetched_at = scrapy.Field()
     word_count = scrapy.Field()
     content_hash = scrapy.Field()
+    fingerprint = scrapy.Field()  # SimHash of the text, "simhash:<16 hex digits>"
+    duplicate_of = scrapy.Field()  # canonical URL of an earlier near-copy, or None
+    revision = scrapy.Field()  # 1 when first emitted, +1 each time it changed
     schema_version = scrapy.Field()

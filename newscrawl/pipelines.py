@@ -1,13 +1,16 @@
 """Item pipelines: they only orchestrate.
 
-``Page`` (raw HTML from a spider)
-  -> :class:`ExtractionPipeline`  (``newscrawl.extraction``: text + metadata)
-  -> :class:`PolicyPipeline`      (articles only, long enough, news categories)
-  -> :class:`DedupPipeline`       (one item per canonical URL in a run)
-  -> :class:`OutputPipeline`      (JSONL via a ``.part`` file)
+A spider's :class:`~newscrawl.items.Page` (raw HTML) goes through:
 
-A page that gives no item is dropped with :class:`Rejected`, which says at
-which stage and why; the run report writes it to the rejects file.
+1. :class:`ExtractionPipeline`  — ``newscrawl.extraction`` attaches the ArticleItem;
+2. :class:`PolicyPipeline`      — news articles only, long enough;
+3. :class:`DedupPipeline`       — one item per canonical URL in a run;
+4. :class:`IncrementalPipeline` — against the crawl state: new, changed or unchanged;
+   revision numbers and near-duplicate links;
+5. :class:`OutputPipeline`      — the JSONL line (via a ``.part`` file), then the state.
+
+A page that gives no item is dropped with :class:`Rejected` (stage, reason)
+and lands in the rejects file; an unchanged one with :class:`Unchanged`.
 """
 
 from __future__ import annotations
@@ -15,10 +18,12 @@ from __future__ import annotations
 import json
 import logging
 import os
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 from urllib.parse import urlsplit
 
 from itemadapter import ItemAdapter
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from w3lib.encoding import html_to_unicode
@@ -27,12 +32,14 @@ from newscrawl import SCHEMA_VERSION
 from newscrawl.extraction import Article, ExtractionError, extract
 from newscrawl.items import ArticleItem, Page
 from newscrawl.run import Run
+from newscrawl.similarity import SimHashIndex, simhash, to_signed, to_unsigned
+from newscrawl.state import PageState
 
 logger = logging.getLogger(__name__)
 
 
 class Rejected(DropItem):
-    """A page that gives no item. ``kind`` is "error" (counts against the run) or "skip"."""
+    """A page that gives no item. ``kind``: "error" (counts against the run) or "skip"."""
 
     def __init__(
         self, stage: str, reason: str, detail: str = "", *, url: str = "", kind: str = "error"
@@ -45,6 +52,14 @@ class Rejected(DropItem):
         self.kind = kind
 
 
+class Unchanged(DropItem):
+    """The article's text is the same as when it was last emitted."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(f"unchanged: {url}", log_level="DEBUG")
+        self.url = url
+
+
 def decode_page(page: Page) -> str:
     """The page's HTML as text, decoded as browsers do (BOM, HTTP header, meta, detection)."""
     headers = page.get("headers") or {}
@@ -54,9 +69,9 @@ def decode_page(page: Page) -> str:
 
 def article_item(page: Page, article: Article) -> ArticleItem:
     """The output item of ``article`` extracted from ``page``."""
-    canonical = article.canonical_url or page["url"]
+    canonical = article.canonical_url or page["request_url"]
     if urlsplit(canonical).hostname != urlsplit(page["url"]).hostname:
-        canonical = page["url"]  # a canonical on another host is not ours to claim
+        canonical = page["request_url"]  # a canonical on another host is not ours to claim
     return ArticleItem(
         url=page["url"],
         canonical_url=canonical,
@@ -75,12 +90,19 @@ def article_item(page: Page, article: Article) -> ArticleItem:
         fetched_at=page["fetched_at"],
         word_count=article.word_count,
         content_hash=article.content_hash,
+        fingerprint=f"simhash:{simhash(article.text):016x}",
+        duplicate_of=None,
+        revision=1,
         schema_version=SCHEMA_VERSION,
     )
 
 
+def _pages(item: Any) -> Page | None:
+    return item if isinstance(item, Page) and item.get("article") is not None else None
+
+
 class ExtractionPipeline:
-    """Turn each fetched :class:`Page` into an :class:`ArticleItem`."""
+    """Attach the extracted :class:`ArticleItem` to each fetched :class:`Page`."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
@@ -102,7 +124,8 @@ class ExtractionPipeline:
             logger.exception("Extraction crashed on %s", url)
             raise Rejected("extract", "crash", repr(exc), url=url) from exc
         self.stats.inc_value("newscrawl/extracted")
-        return article_item(item, article)
+        item["article"] = article_item(item, article)
+        return item
 
 
 class PolicyPipeline:
@@ -121,20 +144,21 @@ class PolicyPipeline:
         return cls(crawler)
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
-        if not isinstance(item, ArticleItem):
+        if (page := _pages(item)) is None:
             return item
-        url = item["url"]
-        if self.articles_only and item["page_type"] != "article":
-            raise Rejected("policy", f"not-article:{item['page_type']}", url=url, kind="skip")
-        for category in item["categories"]:
-            if _slug(category) in self.skip_categories or category.casefold() in self.skip_categories:
-                raise Rejected("policy", f"category:{_slug(category)}", url=url, kind="skip")
-        if item["word_count"] < self.min_words:
-            raise Rejected("policy", "too-short", f"{item['word_count']} words", url=url)
+        article = page["article"]
+        url = page["url"]
+        if self.articles_only and article["page_type"] != "article":
+            raise Rejected("policy", f"not-article:{article['page_type']}", url=url, kind="skip")
+        for category in article["categories"]:
+            if {category.casefold(), slugify(category)} & self.skip_categories:
+                raise Rejected("policy", f"category:{slugify(category)}", url=url, kind="skip")
+        if article["word_count"] < self.min_words:
+            raise Rejected("policy", "too-short", f"{article['word_count']} words", url=url)
         return item
 
 
-def _slug(name: str) -> str:
+def slugify(name: str) -> str:
     return "-".join("".join(c if c.isalnum() else " " for c in name.casefold()).split())
 
 
@@ -145,23 +169,115 @@ class DedupPipeline:
         self.seen: set[str] = set()
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
-        if not isinstance(item, ArticleItem):
+        if (page := _pages(item)) is None:
             return item
-        key = item["canonical_url"]
+        key = page["article"]["canonical_url"]
         if key in self.seen:
-            raise Rejected("dedup", "duplicate-canonical", url=item["url"], kind="skip")
+            raise Rejected("dedup", "duplicate-canonical", url=page["url"], kind="skip")
         self.seen.add(key)
         return item
 
 
+class IncrementalPipeline:
+    """Compare with the crawl state: drop unchanged texts, number revisions, link near-copies.
+
+    Also remembers pages skipped by policy (e.g. job ads), so that the next run
+    does not download them again unless they change.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.near_dup_bits = crawler.settings.getint("NEWSCRAWL_NEAR_DUPLICATE_BITS", 8)
+        self.index = SimHashIndex(max(self.near_dup_bits, 0))
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> IncrementalPipeline:
+        pipe = cls(crawler)
+        crawler.signals.connect(pipe.item_dropped, signal=signals.item_dropped)
+        return pipe
+
+    def open_spider(self, spider: Any = None) -> None:
+        for url, fp in Run.of(self.crawler).state.fingerprints():
+            self.index.add(to_unsigned(fp), url)
+
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        if (page := _pages(item)) is None:
+            return item
+        article = page["article"]
+        previous = Run.of(self.crawler).state.get(article["canonical_url"])
+        if previous is not None and previous.status == "emitted":
+            if previous.content_hash == article["content_hash"]:
+                remember(self.crawler, page, "unchanged")
+                self.stats.inc_value("newscrawl/unchanged")
+                self.stats.inc_value("newscrawl/unchanged/content")
+                raise Unchanged(page["url"])
+            article["revision"] = previous.revision + 1
+        if self.near_dup_bits >= 0:
+            fp = _fingerprint(article)
+            article["duplicate_of"] = self.index.find(fp, exclude=article["canonical_url"])
+            if article["duplicate_of"]:
+                self.stats.inc_value("newscrawl/near_duplicates")
+            self.index.add(fp, article["canonical_url"])
+        return item
+
+    def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Any) -> None:
+        if (
+            isinstance(exception, Rejected)
+            and exception.kind == "skip"
+            and exception.stage != "dedup"
+            and _pages(item)
+        ):
+            remember(self.crawler, item, "skipped")
+
+
+def _fingerprint(article: ArticleItem | dict[str, Any]) -> int:
+    return int(str(article.get("fingerprint") or "simhash:0").split(":")[1], 16)
+
+
+def remember(crawler: Crawler, page: Page, status: str) -> None:
+    """Record a fetched article in the state.
+
+    ``status``: "emitted" (its text was written out), "skipped" (fetched, not
+    news) or "unchanged" (only its validators and lastmod are refreshed).
+    """
+    run = Run.of(crawler)
+    article: ArticleItem = page["article"]
+    headers = page.get("headers") or {}
+    row = run.state.get(article["canonical_url"]) or PageState(
+        url=article["canonical_url"], status=status
+    )
+    row.fetch_url = page["request_url"]
+    row.lastmod = page.get("lastmod") or row.lastmod
+    row.etag = headers.get("etag")
+    row.last_modified = headers.get("last-modified")
+    row.fetched_at = page.get("fetched_at")
+    if status == "emitted":
+        row.status = status
+        row.content_hash = article["content_hash"]
+        row.fingerprint = to_signed(_fingerprint(article))
+        row.revision = article["revision"]
+        row.emitted_at = article["fetched_at"]
+        row.run_id = run.run_id
+    elif status == "skipped" and row.status != "emitted":
+        row.status = status
+    run.state.put(row)
+
+
 class OutputPipeline:
-    """Write items to ``<run id>.jsonl.part`` (a line each, flushed), renamed at the end."""
+    """Write each article as a JSONL line (flushed), then record it in the state.
+
+    The line goes to ``<run id>.jsonl.part``, renamed to ``.jsonl`` when the run
+    ends. A run killed before that leaves its ``.part`` file: the next run
+    finishes it (drops a partial last line, records its items as emitted,
+    renames it), so a killed run loses nothing and repeats nothing.
+    """
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
         self.run: Run | None = None
-        self._file: Any = None
+        self._file: IO[str] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> OutputPipeline:
@@ -169,17 +285,23 @@ class OutputPipeline:
 
     def open_spider(self, spider: Any = None) -> None:
         self.run = Run.of(self.crawler)
+        for part in sorted(self.run.output_dir.glob("*.jsonl.part")):
+            if part != self.run.part_path:
+                self.recover(part)
         self._file = open(self.run.part_path, "a", encoding="utf-8")  # noqa: SIM115
         logger.info("Writing items to %s", self.run.items_path)
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
-        if not isinstance(item, ArticleItem):
+        if (page := _pages(item)) is None:
             return item
-        line = json.dumps(ItemAdapter(item).asdict(), ensure_ascii=False)
-        self._file.write(line + "\n")
+        assert self._file is not None
+        article: ArticleItem = page["article"]
+        self._file.write(json.dumps(ItemAdapter(article).asdict(), ensure_ascii=False) + "\n")
         self._file.flush()
+        remember(self.crawler, page, "emitted")
+        self.stats.inc_value("newscrawl/changed" if article["revision"] > 1 else "newscrawl/new")
         self.stats.inc_value("newscrawl/items")
-        return item
+        return article
 
     def close_spider(self, spider: Any = None) -> None:
         if self._file is None or self.run is None:
@@ -190,3 +312,48 @@ class OutputPipeline:
         self._file = None
         os.replace(self.run.part_path, self.run.items_path)
         self.stats.set_value("newscrawl/output", str(self.run.items_path))
+
+    def recover(self, part: Path) -> None:
+        """Finish the output of a killed run: keep whole lines, record them, rename."""
+        assert self.run is not None
+        data = part.read_bytes()
+        whole = data[: data.rfind(b"\n") + 1]
+        items = []
+        for line in whole.splitlines():
+            try:
+                items.append(json.loads(line))
+            except ValueError:
+                logger.warning("Dropping a corrupt line in %s", part)
+        target = part.with_suffix("")  # x.jsonl.part -> x.jsonl
+        tmp = part.with_suffix(".tmp")
+        tmp.write_text(
+            "".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items), encoding="utf-8"
+        )
+        for item in items:
+            self._record_recovered(item)
+        os.replace(tmp, target)
+        part.unlink()
+        run_id = target.name.removesuffix(".jsonl")
+        self.run.state.run_finished(run_id, "killed", json.dumps({"recovered_items": len(items)}))
+        self.stats.inc_value("newscrawl/recovered_items", len(items))
+        logger.warning(
+            "Recovered %d items of an interrupted run into %s (%d bytes of a partial line dropped)",
+            len(items),
+            target,
+            len(data) - len(whole),
+        )
+
+    def _record_recovered(self, item: dict[str, Any]) -> None:
+        assert self.run is not None
+        state = self.run.state
+        key = item["canonical_url"]
+        previous = state.get(key)
+        if previous is not None and previous.content_hash == item.get("content_hash"):
+            return
+        row = previous or PageState(url=key, status="emitted", fetch_url=item.get("url"))
+        row.status = "emitted"
+        row.content_hash = item.get("content_hash")
+        row.fingerprint = to_signed(_fingerprint(item))
+        row.revision = int(item.get("revision") or 1)
+        row.emitted_at = item.get("fetched_at")
+        state.put(row)

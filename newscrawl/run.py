@@ -22,6 +22,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any, ClassVar
 
+from newscrawl.state import CrawlState
+
 #: Exit status of a run that found another run of the same spider holding the lock.
 EXIT_LOCKED = 75  # EX_TEMPFAIL: "try again later"
 #: Exit status of a run that failed (site unreachable, too many errors, no articles).
@@ -69,9 +71,7 @@ class RunLock:
             f.seek(0)
             holder = f.read().strip()
             f.close()
-            raise RunLocked(
-                f"another run holds {self.path} ({holder or 'pid unknown'})"
-            ) from None
+            raise RunLocked(f"another run holds {self.path} ({holder or 'pid unknown'})") from None
         f.seek(0)
         f.truncate()
         f.write(f"pid {os.getpid()} since {datetime.now(timezone.utc).isoformat()}\n")
@@ -108,6 +108,7 @@ class Run:
     state_dir: Path
     run_id: str = ""
     lock: RunLock | None = None
+    state: CrawlState = field(init=False, repr=False)
     started_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 
     @property
@@ -139,9 +140,12 @@ class Run:
         self.lock = RunLock.acquire(self.lock_path)
         self.output_dir.mkdir(parents=True, exist_ok=True)
         self.run_id = new_run_id(self.output_dir, self.started_at)
+        self.state = CrawlState(self.state_path)
+        self.state.run_started(self.run_id)
 
     def close(self) -> None:
         if self.lock is not None:
+            self.state.close()
             self.lock.release()
             self.lock = None
 

@@ -55,8 +55,16 @@ ITEM_PIPELINES = {
     "newscrawl.pipelines.PolicyPipeline": 200,
     # One item per canonical URL within a run.
     "newscrawl.pipelines.DedupPipeline": 300,
-    # Write JSONL (via a .part file), update the crawl state.
+    # Against the crawl state: unchanged texts dropped, revisions, near-duplicates.
+    "newscrawl.pipelines.IncrementalPipeline": 400,
+    # Write JSONL (via a .part file), then record the emission in the crawl state.
     "newscrawl.pipelines.OutputPipeline": 900,
+}
+
+DOWNLOADER_MIDDLEWARES = {
+    # Skip articles unchanged since the last run (sitemap lastmod), else ask with
+    # If-None-Match / If-Modified-Since and treat a 304 as unchanged.
+    "newscrawl.middlewares.IncrementalFetchMiddleware": 560,
 }
 
 EXTENSIONS = {
@@ -85,6 +93,13 @@ NEWSCRAWL_OUTPUT_DIR = "output"
 
 # Where the crawl state (SQLite) and the run lock live.
 NEWSCRAWL_STATE_DIR = "state"
+
+# Incremental runs: fetch and emit only new and changed articles (state in NEWSCRAWL_STATE_DIR).
+NEWSCRAWL_INCREMENTAL = True
+
+# Two texts whose 64-bit SimHash differ in at most this many bits are near-copies
+# (the later one gets `duplicate_of`); -1 turns the check off.
+NEWSCRAWL_NEAR_DUPLICATE_BITS = 8
 
 # Posts in these categories (name or slug, case-insensitive) are not news: skipped, recorded.
 NEWSCRAWL_SKIP_CATEGORIES = ["jobs"]

@@ -26,6 +26,8 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from newscrawl.items import Page
+from newscrawl.middlewares import Unchanged
+from newscrawl.run import Run
 from newscrawl.signals import page_rejected
 
 #: Query parameters that never change what a page shows.
@@ -71,6 +73,7 @@ class NewsSiteSpider(scrapy.Spider):
     category_path: ClassVar[re.Pattern[str]] = re.compile(r"^/category/[^/]+/?$")
 
     base_url: str
+    max_listing_pages: int = 50
 
     def __init__(self, *args: Any, base_url: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -117,9 +120,7 @@ class NewsSiteSpider(scrapy.Spider):
 
     def on_site_unreachable(self, failure: Failure) -> None:
         """robots.txt could not be fetched at all: the site is down or the address wrong."""
-        self.logger.error(
-            "Site %s is unreachable: %s", self.base_url, failure.getErrorMessage()
-        )
+        self.logger.error("Site %s is unreachable: %s", self.base_url, failure.getErrorMessage())
         self.crawler.stats.set_value("newscrawl/site_unreachable", 1)
         raise CloseSpider("site_unreachable")
 
@@ -250,14 +251,21 @@ class NewsSiteSpider(scrapy.Spider):
         if m := AMP_PREFIX.match(path):
             path = m.group(1)
         query = urlencode(
-            [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if not TRACKING_PARAMS.match(k)]
+            [
+                (k, v)
+                for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                if not TRACKING_PARAMS.match(k)
+            ]
         )
         return urlunsplit((parts.scheme, parts.netloc.lower(), path or "/", query, ""))
 
     def is_new(self, url: str) -> bool:
-        """Not requested yet in this run."""
-        return url not in self._requested
+        """Not requested yet in this run, nor fetched by an earlier one."""
+        if url in self._requested:
+            return False
+        if self.crawler.settings.getbool("NEWSCRAWL_INCREMENTAL", True):
+            return Run.of(self.crawler).state.get_fetched(url) is None
+        return True
 
     def article_requests(
         self, urls: Iterable[str], via: str, lastmod: str | None = None
@@ -279,7 +287,7 @@ class NewsSiteSpider(scrapy.Spider):
             )
 
     def parse_article(self, response: Response) -> Iterator[Page]:
-        ctype = response.headers.get(b"Content-Type", b"").split(b";")[0].strip().lower()
+        ctype = (response.headers.get(b"Content-Type") or b"").split(b";")[0].strip().lower()
         info = response.meta.get("newscrawl", {})
         if ctype and ctype not in HTML_TYPES:
             self.reject(response.url, "fetch", "not-html", ctype.decode("latin-1"))
@@ -289,7 +297,7 @@ class NewsSiteSpider(scrapy.Spider):
             request_url=response.request.url if response.request else response.url,
             status=response.status,
             headers={
-                k.decode("latin-1").lower(): response.headers.get(k, b"").decode("latin-1")
+                k.decode("latin-1").lower(): (response.headers.get(k) or b"").decode("latin-1")
                 for k in (b"Content-Type", b"ETag", b"Last-Modified", b"Date")
                 if k in response.headers
             },
@@ -302,12 +310,12 @@ class NewsSiteSpider(scrapy.Spider):
 
     def on_article_error(self, failure: Failure) -> None:
         """An article could not be fetched (after retries): record it, go on."""
+        if failure.check(Unchanged):
+            return  # not an error: counted by the middleware
         request = getattr(failure, "request", None)
         response = getattr(failure.value, "response", None)
         reason = f"http-{response.status}" if response is not None else type(failure.value).__name__
-        self.reject(
-            getattr(request, "url", "?"), "fetch", reason, failure.getErrorMessage()
-        )
+        self.reject(getattr(request, "url", "?"), "fetch", reason, failure.getErrorMessage())
 
     def reject(self, url: str, stage: str, reason: str, detail: str = "") -> None:
         self.crawler.signals.send_catch_log(
