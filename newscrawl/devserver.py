@@ -65,8 +65,11 @@ class SiteServer:
         origin: str = FIXTURE_ORIGIN,
         host: str = "127.0.0.1",
         port: int = 0,
+        delay: float = 0.0,
     ) -> None:
         self.root = Path(root).resolve()
+        #: Seconds to wait before answering each request (a slow site, for kill tests).
+        self.delay = delay
         self.origin = origin.rstrip("/")
         self.requests: list[LoggedRequest] = []
         self.handlers: dict[str, Handler] = {}
@@ -157,6 +160,8 @@ class SiteServer:
 
             def _serve(self, send_body: bool) -> None:
                 path = urlsplit(self.path).path
+                if server.delay:
+                    time.sleep(server.delay)
                 handler = server.handlers.get(path)
                 if handler is not None:
                     handler(self)
