@@ -26,14 +26,14 @@ from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
-from w3lib.encoding import html_to_unicode
 
 from newscrawl import SCHEMA_VERSION
-from newscrawl.extraction import Article, ExtractionError, extract
+from newscrawl.extraction import Article, ExtractionError
 from newscrawl.items import ArticleItem, Page
 from newscrawl.run import Run
 from newscrawl.similarity import SimHashIndex, simhash, to_signed, to_unsigned
 from newscrawl.state import PageState
+from newscrawl.workers import ExtractorPool
 
 logger = logging.getLogger(__name__)
 
@@ -58,13 +58,6 @@ class Unchanged(DropItem):
     def __init__(self, url: str) -> None:
         super().__init__(f"unchanged: {url}", log_level="DEBUG")
         self.url = url
-
-
-def decode_page(page: Page) -> str:
-    """The page's HTML as text, decoded as browsers do (BOM, HTTP header, meta, detection)."""
-    headers = page.get("headers") or {}
-    _, text = html_to_unicode(headers.get("content-type"), page["body"])
-    return text
 
 
 def article_item(page: Page, article: Article) -> ArticleItem:
@@ -102,22 +95,33 @@ def _pages(item: Any) -> Page | None:
 
 
 class ExtractionPipeline:
-    """Attach the extracted :class:`ArticleItem` to each fetched :class:`Page`."""
+    """Attach the extracted :class:`ArticleItem` to each fetched :class:`Page`.
+
+    Extraction runs in worker processes (:class:`~newscrawl.workers.ExtractorPool`,
+    ``NEWSCRAWL_EXTRACT_WORKERS``; 0 runs it inline), so the reactor keeps downloading.
+    """
 
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
+        settings = crawler.settings
+        workers = settings.get("NEWSCRAWL_EXTRACT_WORKERS")
+        self.pool = ExtractorPool(
+            workers=None if workers in (None, "") else int(workers),
+            timeout=settings.getfloat("NEWSCRAWL_EXTRACT_TIMEOUT", 60.0),
+        )
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractionPipeline:
         return cls(crawler)
 
-    def process_item(self, item: Any, spider: Any = None) -> Any:
+    async def process_item(self, item: Any, spider: Any = None) -> Any:
         if not isinstance(item, Page):
             return item
         url = item["url"]
         self.stats.inc_value("newscrawl/pages")
+        content_type = (item.get("headers") or {}).get("content-type")
         try:
-            article = extract(decode_page(item), url=url)
+            article = await self.pool.extract(item["body"], content_type, url)
         except ExtractionError as exc:
             raise Rejected("extract", exc.reason, exc.detail, url=url) from exc
         except Exception as exc:  # a bug must not stop the crawl; it is recorded
@@ -126,6 +130,10 @@ class ExtractionPipeline:
         self.stats.inc_value("newscrawl/extracted")
         item["article"] = article_item(item, article)
         return item
+
+    def close_spider(self, spider: Any = None) -> None:
+        self.pool.close()
+        self.stats.set_value("newscrawl/extract_worker_restarts", self.pool.restarts)
 
 
 class PolicyPipeline:

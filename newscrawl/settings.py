@@ -101,6 +101,11 @@ NEWSCRAWL_INCREMENTAL = True
 # (the later one gets `duplicate_of`); -1 turns the check off.
 NEWSCRAWL_NEAR_DUPLICATE_BITS = 8
 
+# Extraction worker processes (empty: one per core; 0: extract inline on the reactor thread),
+# and the time one page may take before it is rejected and its worker replaced.
+NEWSCRAWL_EXTRACT_WORKERS = ""
+NEWSCRAWL_EXTRACT_TIMEOUT = 60.0
+
 # Posts in these categories (name or slug, case-insensitive) are not news: skipped, recorded.
 NEWSCRAWL_SKIP_CATEGORIES = ["jobs"]
 

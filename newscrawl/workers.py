@@ -1,0 +1,104 @@
+"""Extraction off the reactor: a pool of worker processes.
+
+Extraction is CPU work and Scrapy runs on one thread; done inline it would
+stall downloads. :class:`ExtractorPool` runs :func:`extract_page` in worker
+processes (``NEWSCRAWL_EXTRACT_WORKERS``, default: one per core) and is awaited
+from the pipeline. At most ``2 x workers`` pages are in the pool at once; the
+rest wait in the pipeline, which holds their responses in Scrapy's scraper
+slot, so Scrapy stops downloading when too much is waiting (backpressure,
+``SCRAPER_SLOT_MAX_ACTIVE_SIZE``). A page that hangs a worker past
+``timeout`` or kills it is rejected; the pool is replaced and the other pages
+in flight are retried once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from w3lib.encoding import html_to_unicode
+
+from newscrawl.extraction import Article, ExtractionError, extract
+
+logger = logging.getLogger(__name__)
+
+
+def extract_page(body: bytes, content_type: str | None, url: str) -> Article:
+    """Decode a fetched page as browsers do, then extract it (runs in a worker)."""
+    _, text = html_to_unicode(content_type, body)
+    return extract(text, url=url)
+
+
+def _warm_up() -> None:
+    """Import the extraction stack once per worker, not on its first page."""
+    import trafilatura  # noqa: F401
+
+
+class ExtractorPool:
+    """Run :func:`extract_page` in ``workers`` processes (0: inline, on the calling thread)."""
+
+    def __init__(
+        self, workers: int | None = None, timeout: float = 60.0, tasks_per_worker: int = 500
+    ) -> None:
+        self.workers = (os.cpu_count() or 1) if workers is None else workers
+        self.timeout = timeout
+        self.tasks_per_worker = tasks_per_worker
+        self._pool: ProcessPoolExecutor | None = None
+        self._slots: asyncio.Semaphore | None = None
+        self.restarts = 0
+
+    def _get_pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_warm_up,
+                max_tasks_per_child=self.tasks_per_worker,
+            )
+        return self._pool
+
+    def _restart(self, broken: ProcessPoolExecutor) -> None:
+        """Replace a pool with a stuck or dead worker (once, whoever notices first)."""
+        if self._pool is not broken:
+            return
+        self._pool = None
+        self.restarts += 1
+        for proc in list(getattr(broken, "_processes", {}).values()):
+            proc.terminate()
+        broken.shutdown(wait=False, cancel_futures=True)
+
+    async def extract(self, body: bytes, content_type: str | None, url: str) -> Article:
+        """Extract one page; raises ExtractionError (reasons "timeout", "worker-crash" included)."""
+        if self.workers <= 0:
+            return extract_page(body, content_type, url)
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(2 * self.workers)
+        async with self._slots:
+            for attempt in (1, 2):
+                pool = self._get_pool()
+                future: Future[Article] = pool.submit(extract_page, body, content_type, url)
+                try:
+                    return await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
+                except (asyncio.TimeoutError, TimeoutError):
+                    logger.warning(
+                        "Extraction of %s took over %.0fs; restarting workers", url, self.timeout
+                    )
+                    self._restart(pool)
+                    raise ExtractionError("timeout", f"over {self.timeout:.0f}s") from None
+                except BrokenProcessPool:
+                    self._restart(pool)
+                    if attempt == 2:
+                        raise ExtractionError(
+                            "worker-crash", "the worker died on this page"
+                        ) from None
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        """Wait for the pages in flight, then stop the workers."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
