@@ -38,7 +38,10 @@ class RunReport:
         self.stats = crawler.stats
         settings = crawler.settings
         self.max_error_ratio = settings.getfloat("NEWSCRAWL_MAX_ERROR_RATIO", 0.2)
-        self.expect_articles = settings.getbool("NEWSCRAWL_EXPECT_ARTICLES", True)
+        # One worker of a shared crawl may find nothing left to do: only local runs judge that.
+        self.expect_articles = settings.getbool("NEWSCRAWL_EXPECT_ARTICLES", True) and not (
+            settings.get("NEWSCRAWL_REDIS_URL")
+        )
         self.run: Run | None = None
         self._rejects: IO[str] | None = None
 
@@ -114,6 +117,7 @@ class RunReport:
         if self.run is not None:
             payload = {"summary": summary, "stats": _jsonable(self.stats.get_stats())}
             self.run.stats_path.write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n")
+            self.run.state.run_finished(self.run.run_id, summary["status"], json.dumps(summary))
             self.run.close()
 
     def judge(self, reason: str) -> dict[str, Any]:

@@ -15,6 +15,7 @@ and lands in the rejects file; an unchanged one with :class:`Unchanged`.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
@@ -213,13 +214,17 @@ class IncrementalPipeline:
         if (page := _pages(item)) is None:
             return item
         article = page["article"]
-        previous = Run.of(self.crawler).state.get(article["canonical_url"])
-        if previous is not None and previous.status == "emitted":
-            if previous.content_hash == article["content_hash"]:
+        state = Run.of(self.crawler).state
+        previous = state.get(article["canonical_url"])
+        unchanged = previous is not None and previous.content_hash == article["content_hash"]
+        if unchanged or not state.claim(article["canonical_url"], article["content_hash"]):
+            # the same text was emitted before (or, distributed, by another worker just now)
+            if previous is not None:
                 remember(self.crawler, page, "unchanged")
-                self.stats.inc_value("newscrawl/unchanged")
-                self.stats.inc_value("newscrawl/unchanged/content")
-                raise Unchanged(page["url"])
+            self.stats.inc_value("newscrawl/unchanged")
+            self.stats.inc_value("newscrawl/unchanged/content")
+            raise Unchanged(page["url"])
+        if previous is not None and previous.status == "emitted":
             article["revision"] = previous.revision + 1
         if self.near_dup_bits >= 0:
             fp = _fingerprint(article)
@@ -297,6 +302,8 @@ class OutputPipeline:
             if part != self.run.part_path:
                 self.recover(part)
         self._file = open(self.run.part_path, "a", encoding="utf-8")  # noqa: SIM115
+        # Held while we write: a .part file nobody holds belongs to a dead run.
+        fcntl.flock(self._file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         logger.info("Writing items to %s", self.run.items_path)
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
@@ -324,7 +331,12 @@ class OutputPipeline:
     def recover(self, part: Path) -> None:
         """Finish the output of a killed run: keep whole lines, record them, rename."""
         assert self.run is not None
-        data = part.read_bytes()
+        with open(part, "rb") as probe:
+            try:
+                fcntl.flock(probe.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return  # a live run (another worker) is writing it
+            data = probe.read()
         whole = data[: data.rfind(b"\n") + 1]
         items = []
         for line in whole.splitlines():

@@ -22,7 +22,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any, ClassVar
 
-from newscrawl.state import CrawlState
+from newscrawl.distributed import worker_id
+from newscrawl.state import CrawlState, StateStore
 
 #: Exit status of a run that found another run of the same spider holding the lock.
 EXIT_LOCKED = 75  # EX_TEMPFAIL: "try again later"
@@ -89,9 +90,11 @@ class RunLock:
             self._file = None
 
 
-def new_run_id(directory: Path, now: datetime | None = None) -> str:
-    """A sortable, filename-safe UTC timestamp, unique within ``directory``."""
+def new_run_id(directory: Path, now: datetime | None = None, worker: str = "") -> str:
+    """A sortable, filename-safe UTC timestamp (+ worker name), unique within ``directory``."""
     stamp = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H-%M-%SZ")
+    if worker:
+        stamp += "-" + "".join(c if c.isalnum() or c in "-_" else "_" for c in worker)
     run_id, n = stamp, 1
     while any(directory.glob(f"{run_id}.*")):
         n += 1
@@ -108,7 +111,11 @@ class Run:
     state_dir: Path
     run_id: str = ""
     lock: RunLock | None = None
-    state: CrawlState = field(init=False, repr=False)
+    #: Redis URL of the shared crawl (distributed mode), or "" for a local crawl.
+    redis_url: str = ""
+    #: Suffix of run ids in distributed mode, so workers sharing a folder never collide.
+    worker: str = ""
+    state: StateStore = field(init=False, repr=False)
     started_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 
     @property
@@ -139,8 +146,13 @@ class Run:
         """Take the lock, then pick a run id (the lock first: ids are unique per spider)."""
         self.lock = RunLock.acquire(self.lock_path)
         self.output_dir.mkdir(parents=True, exist_ok=True)
-        self.run_id = new_run_id(self.output_dir, self.started_at)
-        self.state = CrawlState(self.state_path)
+        self.run_id = new_run_id(self.output_dir, self.started_at, self.worker)
+        if self.redis_url:
+            from newscrawl.distributed import RedisCrawlState
+
+            self.state = RedisCrawlState(self.redis_url, self.spider)
+        else:
+            self.state = CrawlState(self.state_path)
         self.state.run_started(self.run_id)
 
     def close(self) -> None:
@@ -159,10 +171,13 @@ class Run:
         if run is None:
             settings = crawler.settings
             name = crawler.spidercls.name
+            redis_url = settings.get("NEWSCRAWL_REDIS_URL") or ""
             run = cls(
                 spider=name,
                 output_dir=Path(settings.get("NEWSCRAWL_OUTPUT_DIR", "output")) / name,
                 state_dir=Path(settings.get("NEWSCRAWL_STATE_DIR", "state")),
+                redis_url=redis_url,
+                worker=worker_id(settings) if redis_url else "",
             )
             run.open()
             cls._runs[crawler] = run

@@ -48,6 +48,11 @@ DEFAULT_REQUEST_HEADERS = {
     "Accept-Language": "en",
 }
 
+# Distributed mode (scrapy-redis scheduler, shared state) when NEWSCRAWL_REDIS_URL is set.
+ADDONS = {
+    "newscrawl.distributed.DistributedAddon": 0,
+}
+
 ITEM_PIPELINES = {
     # Page (raw HTML) -> ArticleItem, or a recorded reject.
     "newscrawl.pipelines.ExtractionPipeline": 100,
@@ -105,6 +110,12 @@ NEWSCRAWL_NEAR_DUPLICATE_BITS = 8
 # and the time one page may take before it is rejected and its worker replaced.
 NEWSCRAWL_EXTRACT_WORKERS = ""
 NEWSCRAWL_EXTRACT_TIMEOUT = 60.0
+
+# Distributed mode: workers (processes, machines) given the same Redis share one crawl:
+# request queue, seen requests and crawl state. Empty: a local crawl (SQLite state).
+NEWSCRAWL_REDIS_URL = ""
+# This worker's name in the shared crawl (default: host name and process id).
+NEWSCRAWL_WORKER_ID = ""
 
 # Posts in these categories (name or slug, case-insensitive) are not news: skipped, recorded.
 NEWSCRAWL_SKIP_CATEGORIES = ["jobs"]

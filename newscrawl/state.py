@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Protocol
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS pages (
@@ -62,6 +63,21 @@ class PageState:
 
 
 FIELDS = tuple(PageState.__dataclass_fields__)
+
+
+class StateStore(Protocol):
+    """What runs need of a state store (SQLite here; Redis in distributed mode)."""
+
+    def get(self, url: str) -> PageState | None: ...
+    def get_fetched(self, fetch_url: str) -> PageState | None: ...
+    def put(self, page: PageState) -> None: ...
+    def touch(self, url: str, **changes: str | None) -> None: ...
+    def claim(self, url: str, content_hash: str) -> bool: ...
+    def fingerprints(self) -> Iterator[tuple[str, int]]: ...
+    def count(self, status: str | None = None) -> int: ...
+    def run_started(self, run_id: str) -> None: ...
+    def run_finished(self, run_id: str, status: str, summary: str) -> None: ...
+    def close(self) -> None: ...
 
 
 def _now() -> str:
@@ -114,6 +130,10 @@ class CrawlState:
             f"UPDATE pages SET {cols}fetched_at = ? WHERE url = ?",
             [*changes.values(), _now(), url],
         )
+
+    def claim(self, url: str, content_hash: str) -> bool:
+        """Take the emission of this text (one writer: the run holding the lock always may)."""
+        return True
 
     def fingerprints(self) -> Iterator[tuple[str, int]]:
         """(canonical URL, fingerprint) of every emitted article."""
