@@ -73,6 +73,7 @@ class SiteServer:
         self.origin = origin.rstrip("/")
         self.requests: list[LoggedRequest] = []
         self.handlers: dict[str, Handler] = {}
+        self._cache: dict[Path, tuple[tuple[int, int], bytes, str]] = {}
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer((host, port), self._make_handler())
         self._httpd.daemon_threads = True
@@ -137,11 +138,19 @@ class SiteServer:
             return None
         return target
 
-    def body_for(self, file: Path) -> bytes:
+    def body_for(self, file: Path) -> tuple[bytes, str]:
+        """The served bytes of ``file`` and their ETag (cached until the file changes)."""
+        stat = file.stat()
+        key = (stat.st_mtime_ns, stat.st_size)
+        cached = self._cache.get(file)
+        if cached is not None and cached[0] == key:
+            return cached[1], cached[2]
         data = file.read_bytes()
         if file.suffix in CONTENT_TYPES and file.suffix != ".json":
             data = data.replace(self.origin.encode(), self.base_url.rstrip("/").encode())
-        return data
+        etag = '"' + hashlib.sha1(data).hexdigest()[:20] + '"'
+        self._cache[file] = (key, data, etag)
+        return data, etag
 
     def _make_handler(self) -> type[BaseHTTPRequestHandler]:
         server = self
@@ -190,8 +199,7 @@ class SiteServer:
     def _file_response(
         self, file: Path, request_headers: object
     ) -> tuple[int, bytes, dict[str, str]]:
-        body = self.body_for(file)
-        etag = '"' + hashlib.sha1(body).hexdigest()[:20] + '"'
+        body, etag = self.body_for(file)
         mtime = file.stat().st_mtime
         ctype = CONTENT_TYPES.get(file.suffix) or (
             mimetypes.guess_type(file.name)[0] or "application/octet-stream"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import resource
 from datetime import datetime, timezone
 from typing import IO, Any
 
@@ -104,6 +105,8 @@ class RunReport:
             self._rejects.close()
         summary = self.judge(reason)
         self.stats.set_value("newscrawl/exit_code", summary["exit_code"])
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        self.stats.set_value("newscrawl/cpu_seconds", round(usage.ru_utime + usage.ru_stime, 3))
         logger.log(
             logging.INFO if summary["exit_code"] == 0 else logging.ERROR,
             "newscrawl %(spider)s %(status)s: fetched=%(fetched)d new=%(new)d changed=%(changed)d "

@@ -19,6 +19,7 @@ import fcntl
 import json
 import logging
 import os
+import resource
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlsplit
@@ -32,7 +33,7 @@ from newscrawl import SCHEMA_VERSION
 from newscrawl.extraction import Article, ExtractionError
 from newscrawl.items import ArticleItem, Page
 from newscrawl.run import Run
-from newscrawl.similarity import SimHashIndex, simhash, to_signed, to_unsigned
+from newscrawl.similarity import SimHashIndex, to_signed, to_unsigned
 from newscrawl.state import PageState
 from newscrawl.workers import ExtractorPool
 
@@ -61,8 +62,8 @@ class Unchanged(DropItem):
         self.url = url
 
 
-def article_item(page: Page, article: Article) -> ArticleItem:
-    """The output item of ``article`` extracted from ``page``."""
+def article_item(page: Page, article: Article, fingerprint: int) -> ArticleItem:
+    """The output item of ``article`` extracted from ``page`` (``fingerprint``: its SimHash)."""
     canonical = article.canonical_url or page["request_url"]
     if urlsplit(canonical).hostname != urlsplit(page["url"]).hostname:
         canonical = page["request_url"]  # a canonical on another host is not ours to claim
@@ -84,7 +85,7 @@ def article_item(page: Page, article: Article) -> ArticleItem:
         fetched_at=page["fetched_at"],
         word_count=article.word_count,
         content_hash=article.content_hash,
-        fingerprint=f"simhash:{simhash(article.text):016x}",
+        fingerprint=f"simhash:{fingerprint:016x}",
         duplicate_of=None,
         revision=1,
         schema_version=SCHEMA_VERSION,
@@ -122,19 +123,22 @@ class ExtractionPipeline:
         self.stats.inc_value("newscrawl/pages")
         content_type = (item.get("headers") or {}).get("content-type")
         try:
-            article = await self.pool.extract(item["body"], content_type, url)
+            article, fingerprint = await self.pool.extract(item["body"], content_type, url)
         except ExtractionError as exc:
             raise Rejected("extract", exc.reason, exc.detail, url=url) from exc
         except Exception as exc:  # a bug must not stop the crawl; it is recorded
             logger.exception("Extraction crashed on %s", url)
             raise Rejected("extract", "crash", repr(exc), url=url) from exc
         self.stats.inc_value("newscrawl/extracted")
-        item["article"] = article_item(item, article)
+        item["article"] = article_item(item, article, fingerprint)
         return item
 
     def close_spider(self, spider: Any = None) -> None:
         self.pool.close()
         self.stats.set_value("newscrawl/extract_worker_restarts", self.pool.restarts)
+        # the largest finished child process: an extraction worker (KiB on Linux)
+        max_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+        self.stats.set_value("newscrawl/extract_workers_max_rss", max_rss)
 
 
 class PolicyPipeline:

@@ -35,6 +35,10 @@ RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 DOWNLOAD_TIMEOUT = 30
 
+# Spider output is processed this many at a time per response (Scrapy's default, 100,
+# costs 100 asyncio tasks per article page for its single item).
+CONCURRENT_ITEMS = 16
+
 # Size caps: a news page is never this big; larger answers are cut and rejected.
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024

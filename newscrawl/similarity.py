@@ -17,23 +17,37 @@ _WORD = re.compile(r"\w+")
 MASK = (1 << 64) - 1
 
 
-def _hash64(token: str) -> int:
-    return int.from_bytes(hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest(), "big")
+#: Bits per counter lane: each of the 64 SimHash counters lives in its own lane of a
+#: big integer, so one addition updates 8 counters at once (up to 2**20 shingles).
+_LANE = 20
+_LANE_MASK = (1 << _LANE) - 1
+#: For each byte value, its 8 bits spread out one per lane.
+_SPREAD = [sum(((value >> k) & 1) << (_LANE * k) for k in range(8)) for value in range(256)]
 
 
 def simhash(text: str, shingle: int = 3) -> int:
-    """SimHash of the text's word ``shingle``-grams (case-folded), as an unsigned 64-bit int."""
+    """SimHash of the text's word ``shingle``-grams (case-folded), as an unsigned 64-bit int.
+
+    Bit ``8*j + k`` is set when bit ``k`` of byte ``j`` of the shingles' BLAKE2b
+    hashes is set for more than half of the shingles.
+    """
     words = _WORD.findall(text.casefold())
     if len(words) < shingle:
         grams = [" ".join(words)] if words else []
     else:
         grams = [" ".join(words[i : i + shingle]) for i in range(len(words) - shingle + 1)]
-    weights = [0] * 64
+    acc = [0] * 8
+    spread = _SPREAD
     for gram in grams:
-        h = _hash64(gram)
-        for bit in range(64):
-            weights[bit] += 1 if (h >> bit) & 1 else -1
-    return sum(1 << bit for bit in range(64) if weights[bit] > 0)
+        digest = hashlib.blake2b(gram.encode("utf-8"), digest_size=8).digest()
+        acc = [a + spread[b] for a, b in zip(acc, digest, strict=True)]
+    fp = 0
+    half = len(grams)
+    for j, lanes in enumerate(acc):
+        for k in range(8):
+            if 2 * ((lanes >> (_LANE * k)) & _LANE_MASK) > half:
+                fp |= 1 << (8 * j + k)
+    return fp
 
 
 def distance(a: int, b: int) -> int:

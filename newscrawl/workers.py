@@ -23,14 +23,16 @@ from concurrent.futures.process import BrokenProcessPool
 from w3lib.encoding import html_to_unicode
 
 from newscrawl.extraction import Article, ExtractionError, extract
+from newscrawl.similarity import simhash
 
 logger = logging.getLogger(__name__)
 
 
-def extract_page(body: bytes, content_type: str | None, url: str) -> Article:
-    """Decode a fetched page as browsers do, then extract it (runs in a worker)."""
+def extract_page(body: bytes, content_type: str | None, url: str) -> tuple[Article, int]:
+    """Decode a fetched page as browsers do, extract it, fingerprint its text (in a worker)."""
     _, text = html_to_unicode(content_type, body)
-    return extract(text, url=url)
+    article = extract(text, url=url)
+    return article, simhash(article.text)
 
 
 def _warm_up() -> None:
@@ -71,8 +73,13 @@ class ExtractorPool:
             proc.terminate()
         broken.shutdown(wait=False, cancel_futures=True)
 
-    async def extract(self, body: bytes, content_type: str | None, url: str) -> Article:
-        """Extract one page; raises ExtractionError (reasons "timeout", "worker-crash" included)."""
+    async def extract(
+        self, body: bytes, content_type: str | None, url: str
+    ) -> tuple[Article, int]:
+        """Extract one page (article and SimHash of its text).
+
+        Raises ExtractionError; its reasons include "timeout" and "worker-crash".
+        """
         if self.workers <= 0:
             return extract_page(body, content_type, url)
         if self._slots is None:
@@ -80,7 +87,8 @@ class ExtractorPool:
         async with self._slots:
             for attempt in (1, 2):
                 pool = self._get_pool()
-                future: Future[Article] = pool.submit(extract_page, body, content_type, url)
+                future: Future[tuple[Article, int]]
+                future = pool.submit(extract_page, body, content_type, url)
                 try:
                     return await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
                 except (asyncio.TimeoutError, TimeoutError):

@@ -52,6 +52,10 @@ AMP_PREFIX = re.compile(r"^/amp(/.+)$")
 
 HTML_TYPES = (b"text/html", b"application/xhtml+xml")
 
+#: Articles go before further sitemaps and listing pages: the queue then holds about
+#: one sitemap's worth of article requests at a time, so memory does not grow with the site.
+ARTICLE_PRIORITY = 10
+
 
 class NewsSiteSpider(scrapy.Spider):
     """Crawl the posts of one WordPress-style news site (subclass and set ``name``)."""
@@ -284,6 +288,7 @@ class NewsSiteSpider(scrapy.Spider):
                 callback=self.parse_article,
                 errback=self.on_article_error,
                 meta={"newscrawl": {"lastmod": lastmod, "via": via}},
+                priority=ARTICLE_PRIORITY,
             )
 
     def parse_article(self, response: Response) -> Iterator[Page]:
