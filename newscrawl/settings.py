@@ -45,7 +45,9 @@ DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 
 # News sites set tracking cookies; we need none.
 COOKIES_ENABLED = False
+# No consoles that run code in the crawl process (a cron job needs none).
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 
 DEFAULT_REQUEST_HEADERS = {
     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
