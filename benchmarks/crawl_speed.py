@@ -244,7 +244,6 @@ def crawl(site: Path, workdir: Path, workers: int) -> dict[str, float]:
             "-s", f"NEWSCRAWL_EXTRACT_WORKERS={workers}",
             "-s", "AUTOTHROTTLE_ENABLED=False",
             "-s", "CONCURRENT_REQUESTS=32", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=32",
-            "-s", "MEMUSAGE_CHECK_INTERVAL_SECONDS=0.5",
             "-s", "LOG_LEVEL=WARNING",
         ]  # fmt: skip
         proc = subprocess.run(cmd, env=env, cwd=workdir, capture_output=True, text=True)
@@ -257,8 +256,8 @@ def crawl(site: Path, workdir: Path, workers: int) -> dict[str, float]:
         "items": stats.get("newscrawl/items", 0),
         "seconds": stats["elapsed_time_seconds"],
         "pages_per_s": stats.get("newscrawl/items", 0) / stats["elapsed_time_seconds"],
-        "peak_rss_mb": stats.get("memusage/max", 0) / 2**20,
-        "worker_peak_rss_mb": stats.get("newscrawl/extract_workers_max_rss", 0) / 2**20,
+        "peak_rss_mb": stats.get("newscrawl/peak_rss", 0) / 2**20,
+        "worker_peak_rss_mb": stats.get("newscrawl/extract_workers_peak_rss", 0) / 2**20,
         "crawl_cpu_s": stats.get("newscrawl/cpu_seconds", 0),
         "server_cpu_s": server_cpu,
     }

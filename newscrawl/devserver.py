@@ -26,6 +26,9 @@ FIXTURE_ORIGIN = "https://gqn.example"
 #: Index files tried, in order, for a directory URL ``/x/``.
 INDEX_FILES = ("index.html", "index.xml", "index.rss")
 
+#: How many served files are kept in memory (oldest dropped first).
+CACHE_FILES = 512
+
 #: Files that belong to the fixtures but are not part of the site.
 HIDDEN_SUFFIXES = (".expected.json",)
 
@@ -142,14 +145,18 @@ class SiteServer:
         """The served bytes of ``file`` and their ETag (cached until the file changes)."""
         stat = file.stat()
         key = (stat.st_mtime_ns, stat.st_size)
-        cached = self._cache.get(file)
+        with self._lock:
+            cached = self._cache.get(file)
         if cached is not None and cached[0] == key:
             return cached[1], cached[2]
         data = file.read_bytes()
         if file.suffix in CONTENT_TYPES and file.suffix != ".json":
             data = data.replace(self.origin.encode(), self.base_url.rstrip("/").encode())
         etag = '"' + hashlib.sha1(data).hexdigest()[:20] + '"'
-        self._cache[file] = (key, data, etag)
+        with self._lock:
+            if len(self._cache) >= CACHE_FILES:
+                self._cache.pop(next(iter(self._cache)))
+            self._cache[file] = (key, data, etag)
         return data, etag
 
     def _make_handler(self) -> type[BaseHTTPRequestHandler]:

@@ -24,6 +24,7 @@ from twisted.python.failure import Failure
 from newscrawl.pipelines import Rejected
 from newscrawl.run import EXIT_FAILED, Run
 from newscrawl.signals import page_rejected
+from newscrawl.workers import peak_rss
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +108,7 @@ class RunReport:
         self.stats.set_value("newscrawl/exit_code", summary["exit_code"])
         usage = resource.getrusage(resource.RUSAGE_SELF)
         self.stats.set_value("newscrawl/cpu_seconds", round(usage.ru_utime + usage.ru_stime, 3))
+        self.stats.set_value("newscrawl/peak_rss", peak_rss())
         logger.log(
             logging.INFO if summary["exit_code"] == 0 else logging.ERROR,
             "newscrawl %(spider)s %(status)s: fetched=%(fetched)d new=%(new)d changed=%(changed)d "

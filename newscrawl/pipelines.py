@@ -19,7 +19,6 @@ import fcntl
 import json
 import logging
 import os
-import resource
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlsplit
@@ -134,11 +133,9 @@ class ExtractionPipeline:
         return item
 
     def close_spider(self, spider: Any = None) -> None:
+        self.stats.set_value("newscrawl/extract_workers_peak_rss", self.pool.peak_rss())
         self.pool.close()
         self.stats.set_value("newscrawl/extract_worker_restarts", self.pool.restarts)
-        # the largest finished child process: an extraction worker (KiB on Linux)
-        max_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
-        self.stats.set_value("newscrawl/extract_workers_max_rss", max_rss)
 
 
 class PolicyPipeline:

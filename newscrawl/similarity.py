@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import defaultdict
 
 _WORD = re.compile(r"\w+")
 MASK = (1 << 64) - 1
@@ -64,17 +63,23 @@ def to_unsigned(value: int) -> int:
 
 
 class SimHashIndex:
-    """Find an already-seen text within ``max_bits`` of a fingerprint."""
+    """Find an already-seen text within ``max_bits`` of a fingerprint.
+
+    Memory: each entry costs one slot per band plus its fingerprint and key.
+    """
 
     def __init__(self, max_bits: int = 3) -> None:
         self.max_bits = max_bits
         self.bands = max_bits + 1
         self.width = 64 // self.bands
-        self._tables: list[defaultdict[int, list[tuple[int, str]]]] = [
-            defaultdict(list) for _ in range(self.bands)
-        ]
+        self._fps: list[int] = []
+        self._keys: list[str] = []
+        self._tables: list[dict[int, list[int]]] = [{} for _ in range(self.bands)]
 
-    def _keys(self, fp: int) -> list[int]:
+    def __len__(self) -> int:
+        return len(self._fps)
+
+    def _band_keys(self, fp: int) -> list[int]:
         keys = []
         for band in range(self.bands):
             shift = band * self.width
@@ -83,17 +88,21 @@ class SimHashIndex:
         return keys
 
     def add(self, fp: int, key: str) -> None:
-        for table, band_key in zip(self._tables, self._keys(fp), strict=True):
-            table[band_key].append((fp, key))
+        index = len(self._fps)
+        self._fps.append(fp)
+        self._keys.append(key)
+        for table, band_key in zip(self._tables, self._band_keys(fp), strict=True):
+            table.setdefault(band_key, []).append(index)
 
     def find(self, fp: int, exclude: str | None = None) -> str | None:
         """The key of the closest fingerprint within ``max_bits`` (not ``exclude``), or None."""
         best: tuple[int, str] | None = None
-        for table, band_key in zip(self._tables, self._keys(fp), strict=True):
-            for other, key in table.get(band_key, ()):
+        for table, band_key in zip(self._tables, self._band_keys(fp), strict=True):
+            for index in table.get(band_key, ()):
+                key = self._keys[index]
                 if key == exclude:
                     continue
-                d = distance(fp, other)
+                d = distance(fp, self._fps[index])
                 if d <= self.max_bits and (best is None or d < best[0]):
                     best = (d, key)
         return best[1] if best else None

@@ -35,6 +35,22 @@ def extract_page(body: bytes, content_type: str | None, url: str) -> tuple[Artic
     return article, simhash(article.text)
 
 
+def peak_rss(pid: int | str = "self") -> int:
+    """Peak resident memory of a process in bytes (``VmHWM``; 0 where /proc is missing).
+
+    Unlike ``getrusage().ru_maxrss``, it is not inherited across ``exec`` from the
+    parent, so it measures the process itself.
+    """
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
 def _warm_up() -> None:
     """Import the extraction stack once per worker, not on its first page."""
     import trafilatura  # noqa: F401
@@ -43,12 +59,9 @@ def _warm_up() -> None:
 class ExtractorPool:
     """Run :func:`extract_page` in ``workers`` processes (0: inline, on the calling thread)."""
 
-    def __init__(
-        self, workers: int | None = None, timeout: float = 60.0, tasks_per_worker: int = 500
-    ) -> None:
+    def __init__(self, workers: int | None = None, timeout: float = 60.0) -> None:
         self.workers = (os.cpu_count() or 1) if workers is None else workers
         self.timeout = timeout
-        self.tasks_per_worker = tasks_per_worker
         self._pool: ProcessPoolExecutor | None = None
         self._slots: asyncio.Semaphore | None = None
         self.restarts = 0
@@ -59,7 +72,8 @@ class ExtractorPool:
                 max_workers=self.workers,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_warm_up,
-                max_tasks_per_child=self.tasks_per_worker,
+                # no max_tasks_per_child: on Python 3.11-3.13 it can deadlock the pool
+                # (CPython gh-115634); workers' memory stays flat without it.
             )
         return self._pool
 
@@ -73,9 +87,7 @@ class ExtractorPool:
             proc.terminate()
         broken.shutdown(wait=False, cancel_futures=True)
 
-    async def extract(
-        self, body: bytes, content_type: str | None, url: str
-    ) -> tuple[Article, int]:
+    async def extract(self, body: bytes, content_type: str | None, url: str) -> tuple[Article, int]:
         """Extract one page (article and SimHash of its text).
 
         Raises ExtractionError; its reasons include "timeout" and "worker-crash".
@@ -104,6 +116,11 @@ class ExtractorPool:
                             "worker-crash", "the worker died on this page"
                         ) from None
         raise AssertionError("unreachable")
+
+    def peak_rss(self) -> int:
+        """Largest peak resident memory (bytes) of the live workers (Linux; else 0)."""
+        pids = [p.pid for p in getattr(self._pool, "_processes", {}).values()]
+        return max((peak_rss(pid) for pid in pids), default=0)
 
     def close(self) -> None:
         """Wait for the pages in flight, then stop the workers."""

@@ -12,6 +12,7 @@ spider never extracts: it only discovers and fetches.
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import datetime, timezone
 from typing import Any, ClassVar
@@ -55,6 +56,7 @@ HTML_TYPES = (b"text/html", b"application/xhtml+xml")
 #: Articles go before further sitemaps and listing pages: the queue then holds about
 #: one sitemap's worth of article requests at a time, so memory does not grow with the site.
 ARTICLE_PRIORITY = 10
+SITEMAP_PRIORITY = -10
 
 
 class NewsSiteSpider(scrapy.Spider):
@@ -83,7 +85,7 @@ class NewsSiteSpider(scrapy.Spider):
         super().__init__(*args, **kwargs)
         self.base_url = base_url or ""
         self._requested: set[str] = set()
-        self._listing_pages: dict[str, int] = {}
+        self._sitemap_backlog: deque[str] = deque()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSiteSpider:
@@ -159,17 +161,14 @@ class NewsSiteSpider(scrapy.Spider):
         if body is None:
             self.logger.warning("Ignoring invalid sitemap: %s", response.url)
             self.crawler.stats.inc_value("newscrawl/discovery/invalid_sitemap")
+            yield from self.next_sitemap()
             return
         sitemap = Sitemap(body)
         if sitemap.type == "sitemapindex":
             for entry in sitemap:
                 loc = entry.get("loc", "")
                 if loc and self.sitemap_follow.search(loc) and not self.sitemap_skip.search(loc):
-                    yield Request(
-                        urljoin(response.url, loc),
-                        callback=self.parse_sitemap,
-                        errback=self.on_discovery_error,
-                    )
+                    self._sitemap_backlog.append(urljoin(response.url, loc))
         elif sitemap.type == "urlset":
             self.crawler.stats.inc_value("newscrawl/discovery/sitemaps")
             for entry in sitemap:
@@ -178,6 +177,26 @@ class NewsSiteSpider(scrapy.Spider):
                     yield from self.article_requests(
                         [urljoin(response.url, loc)], "sitemap", lastmod=entry.get("lastmod")
                     )
+        yield from self.next_sitemap()
+
+    def next_sitemap(self) -> Iterator[Request]:
+        """The next child sitemap, fetched after the articles already queued.
+
+        Child sitemaps are read one at a time and at a lower priority than
+        articles, so the queue holds about one sitemap's worth of requests
+        however large the site is.
+        """
+        if self._sitemap_backlog:
+            yield Request(
+                self._sitemap_backlog.popleft(),
+                callback=self.parse_sitemap,
+                errback=self.on_sitemap_error,
+                priority=SITEMAP_PRIORITY,
+            )
+
+    def on_sitemap_error(self, failure: Failure) -> Iterator[Request]:
+        self.on_discovery_error(failure)
+        yield from self.next_sitemap()
 
     def _sitemap_body(self, response: Response) -> bytes | None:
         body = response.body
