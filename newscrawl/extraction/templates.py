@@ -1,0 +1,350 @@
+"""Site templates learned while crawling: what recurs across a site's pages is not article.
+
+Generic rules know "Share" and "Reading Time"; every site also has widgets of
+its own (a "More from GQN" box, a promo line, a "Recent Posts" list of job
+ads). A crawl sees many pages of one site, so it can learn them:
+
+- :func:`page_blocks` describes a page as blocks: every element that is a
+  block or carries a class, with its structural path (tags and classes from
+  the body down, digits folded), a key of its normalised text, and its links;
+- :class:`SiteTemplate` accumulates, per host, on how many distinct pages
+  each text key and each path occurs, and how link-heavy the path is;
+- :meth:`SiteTemplate.rules` turns that into :class:`TemplateRules`, a small
+  picklable object that prunes a page's tree (:meth:`TemplateRules.prune`)
+  and says why it removed each block.
+
+Two kinds of evidence make a block template:
+
+- **recurring text**: the same normalised text on at least ``min_share`` of the
+  site's pages (and at least ``min_pages``) — a sentence that is part of only
+  a few articles never qualifies;
+- **recurring link list**: a block at a path seen on that many pages, nearly
+  always made of links, whose text changes from page to page (cards linking
+  to other posts of the site), and that is link-dominated on this page too.
+
+Safety: a page never loses more than ``max_removed_share`` of its words to
+template rules (else nothing is removed and the page is marked), and blocks
+that hold most of the page's words are never removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from lxml import html as lxml_html
+from lxml.etree import _Element
+
+#: Elements that are blocks whether or not they carry a class.
+BLOCK_TAGS = frozenset(
+    [
+        "div",
+        "section",
+        "aside",
+        "nav",
+        "header",
+        "footer",
+        "article",
+        "main",
+        "ul",
+        "ol",
+        "li",
+        "p",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "figure",
+        "figcaption",
+        "form",
+        "table",
+        "dl",
+    ]
+)
+#: Elements whose content is never site text.
+SKIP_TAGS = frozenset(["script", "style", "noscript", "template", "svg", "head"])
+
+_DIGITS = re.compile(r"\d+")
+_WS = re.compile(r"\s+")
+_WORD = re.compile(r"\w+")
+
+
+def normalise(text: str) -> str:
+    """Text as compared across pages: case-folded, digits folded to 0, spaces folded."""
+    return _WS.sub(" ", _DIGITS.sub("0", text.casefold())).strip()
+
+
+def text_key(text: str) -> str:
+    return hashlib.blake2b(normalise(text).encode("utf-8"), digest_size=8).hexdigest()
+
+
+def _step(el: _Element) -> str:
+    classes = sorted({_DIGITS.sub("#", c) for c in (el.get("class") or "").split()})[:3]
+    return str(el.tag) + "".join("." + c for c in classes)
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block of a page, as the template model sees it."""
+
+    path: str  # structural signature, e.g. "div.site>aside.widget>ul"
+    key: str  # text key ("" when the block has no text)
+    words: int  # words of its text
+    link_words: int  # words inside links
+    own_links: int  # links to other pages of the same host
+
+
+def _is_block(el: _Element) -> bool:
+    tag = el.tag
+    return (
+        isinstance(tag, str)
+        and tag not in SKIP_TAGS
+        and (tag in BLOCK_TAGS or bool(el.get("class")) or tag.startswith("amp-"))
+    )
+
+
+def _text(el: _Element) -> str:
+    return " ".join(t for t in el.itertext() if t and t.strip()) if el.tag not in SKIP_TAGS else ""
+
+
+def iter_blocks(root: _Element, url: str | None = None) -> Iterator[tuple[_Element, Block]]:
+    """Every block element of ``root`` (document order) with its description."""
+    host = urlsplit(url).hostname if url else None
+    body = root.find(".//body")
+    start = body if body is not None else root
+    paths: dict[_Element, str] = {start: _step(start)}
+    for el in start.iterdescendants():
+        if not isinstance(el.tag, str):
+            continue
+        parent = el.getparent()
+        parent_path = paths.get(parent, "") if parent is not None else ""
+        if el.tag in SKIP_TAGS:
+            continue
+        path = f"{parent_path}>{_step(el)}" if _is_block(el) else parent_path
+        paths[el] = path
+        if not _is_block(el):
+            continue
+        text = _text(el)
+        words = len(_WORD.findall(text))
+        link_words = own = 0
+        for a in el.iter("a"):
+            link_words += len(_WORD.findall(a.text_content()))
+            href = a.get("href") or ""
+            target = urlsplit(href).hostname
+            if href and not href.startswith("#") and (target is None or target == host):
+                own += 1
+        yield el, Block(path, text_key(text) if words else "", words, link_words, own)
+
+
+def page_blocks(page: str | bytes | _Element, url: str | None = None) -> list[Block]:
+    """The blocks of a page (HTML or an lxml tree), for :meth:`SiteTemplate.observe`."""
+    root = page if isinstance(page, _Element) else lxml_html.document_fromstring(page)
+    return [block for _, block in iter_blocks(root, url)]
+
+
+@dataclass
+class PathStats:
+    pages: int = 0  # distinct pages where the path occurs
+    link_heavy: int = 0  # ... where it is link-dominated with several own links
+    texts: set[str] = field(default_factory=set)  # a few of its text keys (to see variation)
+
+
+@dataclass
+class Removal:
+    """One block removed by a template rule, with the evidence."""
+
+    rule: str  # "recurring-text" or "recurring-link-list"
+    path: str
+    evidence: str
+    text: str  # the start of the removed text
+
+
+@dataclass
+class TemplateRules:
+    """What is template on one site: picklable, applied to one page's tree."""
+
+    host: str
+    texts: dict[str, int]  # text key -> pages it occurs on
+    link_lists: dict[str, int]  # path -> pages where it is a link list
+    pages: int  # pages the rules were learned from
+    link_density: float = 0.6
+    min_own_links: int = 3
+    max_removed_share: float = 0.6
+
+    def __bool__(self) -> bool:
+        return bool(self.texts or self.link_lists)
+
+    def prune(self, root: _Element, url: str | None = None) -> list[Removal]:
+        """Remove the template blocks of a page's tree, outermost first; say why."""
+        total = len(_WORD.findall(_text(root))) or 1
+        chosen: list[tuple[_Element, Removal, int]] = []
+        taken: set[_Element] = set()
+        for el, block in iter_blocks(root, url):
+            if not block.words or block.words > 0.5 * total:
+                continue  # empty, or holding most of the page: not template
+            if any(anc in taken for anc in el.iterancestors()):
+                continue  # inside a block already taken
+            removal = self._match(block, el)
+            if removal is not None:
+                chosen.append((el, removal, block.words))
+                taken.add(el)
+        removed_words = sum(words for _, _, words in chosen)
+        if removed_words > self.max_removed_share * total:
+            return []
+        for el, _, _ in chosen:
+            _drop(el)
+        return [removal for _, removal, _ in chosen]
+
+    def _match(self, block: Block, el: _Element) -> Removal | None:
+        seen = self.texts.get(block.key)
+        if seen is not None:
+            return Removal(
+                "recurring-text",
+                block.path,
+                f"same text on {seen}/{self.pages} pages",
+                _preview(el),
+            )
+        lists = self.link_lists.get(block.path)
+        if (
+            lists is not None
+            and block.own_links >= self.min_own_links
+            and block.link_words >= self.link_density * block.words
+        ):
+            return Removal(
+                "recurring-link-list",
+                block.path,
+                f"link list at this place on {lists}/{self.pages} pages, "
+                f"{block.link_words}/{block.words} words in links",
+                _preview(el),
+            )
+        return None
+
+
+def _preview(el: _Element, size: int = 80) -> str:
+    text = _WS.sub(" ", _text(el)).strip()
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+def _drop(el: _Element) -> None:
+    """Remove ``el`` but keep its tail text (it belongs to the parent)."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail and el.tail.strip():
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+class SiteTemplate:
+    """Per-host statistics of page blocks, learned page by page."""
+
+    def __init__(
+        self,
+        host: str,
+        *,
+        min_pages: int = 5,
+        min_share: float = 0.2,
+        link_density: float = 0.6,
+        min_own_links: int = 3,
+        max_keys: int = 50_000,
+    ) -> None:
+        self.host = host
+        self.min_pages = min_pages
+        self.min_share = min_share
+        self.link_density = link_density
+        self.min_own_links = min_own_links
+        self.max_keys = max_keys
+        self.pages = 0
+        self.texts: dict[str, int] = {}
+        self.paths: dict[str, PathStats] = {}
+
+    @property
+    def threshold(self) -> int:
+        """Distinct pages a block must recur on to be template."""
+        return max(self.min_pages, round(self.min_share * self.pages))
+
+    def observe(self, blocks: Iterable[Block]) -> None:
+        """Count one page's blocks (each key and path once per page)."""
+        self.pages += 1
+        keys: set[str] = set()
+        paths: dict[str, bool] = {}
+        for b in blocks:
+            if b.key:
+                keys.add(b.key)
+            heavy = (
+                b.words > 0
+                and b.own_links >= self.min_own_links
+                and b.link_words >= self.link_density * b.words
+            )
+            paths[b.path] = paths.get(b.path, False) or heavy
+            if heavy:
+                stats = self.paths.setdefault(b.path, PathStats())
+                if len(stats.texts) < 8:
+                    stats.texts.add(b.key)
+        for key in keys:
+            self.texts[key] = self.texts.get(key, 0) + 1
+        for path, heavy in paths.items():
+            if path not in self.paths and not heavy:
+                continue  # only paths that have been link lists are worth tracking
+            stats = self.paths.setdefault(path, PathStats())
+            stats.pages += 1
+            stats.link_heavy += heavy
+        self._bound()
+
+    def _bound(self) -> None:
+        """Forget one-off texts (article paragraphs) once the table is large."""
+        if len(self.texts) > self.max_keys:
+            self.texts = {k: n for k, n in self.texts.items() if n > 1}
+
+    def rules(self) -> TemplateRules:
+        need = self.threshold
+        texts = {k: n for k, n in self.texts.items() if n >= need}
+        lists = {
+            path: s.link_heavy
+            for path, s in self.paths.items()
+            if s.link_heavy >= need and s.link_heavy >= 0.8 * s.pages and len(s.texts) > 1
+        }
+        return TemplateRules(
+            self.host,
+            texts,
+            lists,
+            self.pages,
+            link_density=self.link_density,
+            min_own_links=self.min_own_links,
+        )
+
+    # -- persistence -----------------------------------------------------
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "host": self.host,
+                "pages": self.pages,
+                "texts": self.texts,
+                "paths": {
+                    p: [s.pages, s.link_heavy, sorted(s.texts)] for p, s in self.paths.items()
+                },
+            }
+        )
+
+    @classmethod
+    def from_json(cls, data: str, **options: Any) -> SiteTemplate:
+        raw = json.loads(data)
+        model = cls(raw["host"], **options)
+        model.pages = int(raw["pages"])
+        model.texts = {k: int(v) for k, v in raw["texts"].items()}
+        model.paths = {
+            p: PathStats(int(v[0]), int(v[1]), set(v[2])) for p, v in raw["paths"].items()
+        }
+        return model

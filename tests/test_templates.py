@@ -1,0 +1,110 @@
+"""Site-template learning on small hand-made sites: what recurs goes, what is article stays."""
+
+from __future__ import annotations
+
+import random
+
+from lxml import html as lxml_html
+
+from newscrawl.extraction.templates import SiteTemplate, page_blocks
+
+HOST = "https://news.test"
+TOPICS = ["harbour", "museum", "railway", "orchard", "library", "stadium", "bridge", "school",
+          "market", "theatre", "airport", "hospital", "reservoir", "observatory"]  # fmt: skip
+
+
+def article_paragraphs(i: int) -> list[str]:
+    rng = random.Random(i)
+    topic = TOPICS[i % len(TOPICS)]
+    words = ["council", "residents", "plans", "funding", "weather", "visitors", "repairs", "board"]
+    return [
+        f"The {topic} story number {i} begins with "
+        + " ".join(rng.choice(words) for _ in range(25))
+        + f" in paragraph {k}."
+        for k in range(4)
+    ]
+
+
+def page(i: int, *, promo: bool = True, shared: str = "") -> str:
+    """A page of the site: unique article, a promo line (inside the content), a 'More from'
+    box whose titles change page to page, a static footer."""
+    rng = random.Random(1000 + i)
+    more = "".join(
+        f'<li class="zq-card"><a href="{HOST}/post-{rng.randrange(999)}/">'
+        f"{TOPICS[rng.randrange(len(TOPICS))].title()} update {rng.randrange(99)} today</a></li>"
+        for _ in range(4)
+    )
+    body = "".join(f"<p>{p}</p>" for p in article_paragraphs(i))
+    if shared:
+        body += f"<p>{shared}</p>"
+    promo_html = '<p class="kx-promo">Get the GQN app for news alerts.</p>' if promo else ""
+    return f"""<html><body><div class="wrap"><h1>Story {i}</h1>
+    <div class="content">{promo_html}{body}</div>
+    <div class="more-from-box"><h4>More from GQN</h4><ul class="zq-list">{more}</ul></div>
+    </div><footer class="foot"><p>GQN Media 2024. All rights reserved.</p></footer></body></html>"""
+
+
+def learn(pages: list[str]) -> SiteTemplate:
+    model = SiteTemplate("news.test")
+    for i, html in enumerate(pages):
+        model.observe(page_blocks(html, f"{HOST}/post-{i}/"))
+    return model
+
+
+def pruned_text(model: SiteTemplate, html: str, i: int = 99) -> tuple[str, list[str]]:
+    root = lxml_html.document_fromstring(html)
+    removals = model.rules().prune(root, f"{HOST}/post-{i}/")
+    return root.text_content(), [r.rule for r in removals]
+
+
+def test_recurring_widgets_are_removed_and_article_text_kept() -> None:
+    model = learn([page(i, promo=i % 3 != 0) for i in range(15)])
+    text, rules = pruned_text(model, page(99))
+    for paragraph in article_paragraphs(99):
+        assert paragraph in text
+    assert "Get the GQN app" not in text  # recurring text inside the content
+    assert "More from GQN" not in text  # recurring heading
+    assert "update" not in text  # the changing link list
+    assert "All rights reserved" not in text
+    assert "recurring-text" in rules and "recurring-link-list" in rules
+
+
+def test_a_sentence_shared_by_a_few_articles_stays() -> None:
+    shared = "The ministry said it would publish the full report next week."
+    pages = [page(i, shared=shared if i < 3 else "") for i in range(20)]
+    model = learn(pages)
+    text, _ = pruned_text(model, pages[1], 1)
+    assert shared in text
+
+
+def test_nothing_is_learned_from_too_few_pages() -> None:
+    model = learn([page(i) for i in range(3)])
+    assert not model.rules()
+    text, rules = pruned_text(model, page(99))
+    assert "More from GQN" in text and rules == []
+
+
+def test_a_page_never_loses_most_of_its_words() -> None:
+    model = learn([page(i) for i in range(15)])
+    rules = model.rules()
+    rules.max_removed_share = 0.05  # template makes up more than that of a page: keep all
+    root = lxml_html.document_fromstring(page(99))
+    assert rules.prune(root, f"{HOST}/post-99/") == []
+    assert "More from GQN" in root.text_content()
+
+
+def test_removals_explain_themselves() -> None:
+    model = learn([page(i) for i in range(15)])
+    root = lxml_html.document_fromstring(page(99))
+    removals = model.rules().prune(root, f"{HOST}/post-99/")
+    promo = next(r for r in removals if "GQN app" in r.text)
+    assert promo.rule == "recurring-text" and promo.evidence == "same text on 15/15 pages"
+    cards = next(r for r in removals if r.rule == "recurring-link-list")
+    assert "on 15/15 pages" in cards.evidence and "words in links" in cards.evidence
+
+
+def test_model_survives_a_json_round_trip() -> None:
+    model = learn([page(i) for i in range(15)])
+    again = SiteTemplate.from_json(model.to_json())
+    assert again.pages == model.pages
+    assert again.rules() == model.rules()
