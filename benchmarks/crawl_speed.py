@@ -31,6 +31,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from newscrawl.devserver import FIXTURE_ORIGIN, SiteServer  # noqa: E402
+from newscrawl.extraction.templates import SiteTemplate  # noqa: E402
 from newscrawl.workers import ExtractorPool  # noqa: E402
 
 WORDS = [
@@ -214,14 +215,21 @@ def build_site(root: Path, n: int) -> None:
 
 
 def pure_extraction(n: int, workers: int) -> float:
-    """Pages/s of the extraction pool alone on the same pages."""
-    pages = [(page_html(i).encode(), f"http://127.0.0.1/post-{i}/") for i in range(n)]
+    """Pages/s of the extraction pool alone on the same pages, doing what the crawl does
+    per page in its steady state: observe the page's blocks for the site's template
+    model and extract with the template rules learned so far."""
+    pages = [(page_html(i).encode(), f"{FIXTURE_ORIGIN}/post-{i}/") for i in range(n)]
     pool = ExtractorPool(workers=workers)
+    ctype = "text/html; charset=utf-8"
+    model = SiteTemplate("gqn.example")
 
     async def run() -> float:
-        await pool.extract(pages[0][0], "text/html; charset=utf-8", pages[0][1])  # start workers
+        for body, url in pages[:10]:  # the crawl's warm-up
+            first = await pool.extract(body, ctype, url, observe=True, extract_text=False)
+            model.observe(first.blocks or [])
+        rules = model.rules()
         start = time.perf_counter()
-        await asyncio.gather(*(pool.extract(b, "text/html; charset=utf-8", u) for b, u in pages))
+        await asyncio.gather(*(pool.extract(b, ctype, u, rules, observe=True) for b, u in pages))
         return time.perf_counter() - start
 
     try:

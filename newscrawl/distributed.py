@@ -198,6 +198,13 @@ class RedisCrawlState:
             if json.loads(raw)["status"] == status
         )
 
+    def get_template(self, host: str) -> str | None:
+        value = self.server.hget(f"{self.prefix}:templates", host)
+        return str(value) if value is not None else None
+
+    def put_template(self, host: str, model: str) -> None:
+        self.server.hset(f"{self.prefix}:templates", host, model)
+
     def run_started(self, run_id: str) -> None:
         self.server.hset(self.runs_key, run_id, json.dumps({"status": "running"}))
 

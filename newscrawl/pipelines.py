@@ -15,6 +15,8 @@ and lands in the rejects file; an unchanged one with :class:`Unchanged`.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import fcntl
 import json
 import logging
@@ -30,11 +32,12 @@ from scrapy.exceptions import DropItem
 
 from newscrawl import SCHEMA_VERSION
 from newscrawl.extraction import Article, ExtractionError
+from newscrawl.extraction.templates import Block, SiteTemplate, TemplateRules
 from newscrawl.items import ArticleItem, Page
 from newscrawl.run import Run
 from newscrawl.similarity import SimHashIndex, to_signed, to_unsigned
 from newscrawl.state import PageState
-from newscrawl.workers import ExtractorPool
+from newscrawl.workers import ExtractorPool, PageResult
 
 logger = logging.getLogger(__name__)
 
@@ -95,11 +98,78 @@ def _pages(item: Any) -> Page | None:
     return item if isinstance(item, Page) and item.get("article") is not None else None
 
 
+class SiteTemplates:
+    """The crawl side of site-template learning (``newscrawl.extraction.templates``).
+
+    One model per host, loaded from the crawl state and saved back at the end.
+    A host's first pages are only observed until ``warmup`` pages are in (or
+    ``warmup_timeout`` seconds pass): then they are extracted with what was
+    learned, so a new site's first articles are not worse off than its later ones.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        self.crawler = crawler
+        self.warmup = settings.getint("NEWSCRAWL_TEMPLATE_WARMUP", 10)
+        self.warmup_timeout = settings.getfloat("NEWSCRAWL_TEMPLATE_WARMUP_TIMEOUT", 10.0)
+        self.options: dict[str, Any] = {
+            "min_pages": settings.getint("NEWSCRAWL_TEMPLATE_MIN_PAGES", 5),
+            "min_share": settings.getfloat("NEWSCRAWL_TEMPLATE_MIN_SHARE", 0.2),
+        }
+        self.models: dict[str, SiteTemplate] = {}
+        self._rules: dict[str, tuple[int, TemplateRules]] = {}
+        self._warm: dict[str, asyncio.Event] = {}
+
+    def model(self, host: str) -> SiteTemplate:
+        model = self.models.get(host)
+        if model is None:
+            stored = Run.of(self.crawler).state.get_template(host)
+            model = (
+                SiteTemplate.from_json(stored, **self.options)
+                if stored
+                else SiteTemplate(host, **self.options)
+            )
+            self.models[host] = model
+        return model
+
+    def is_warm(self, host: str) -> bool:
+        return self.model(host).pages >= self.warmup
+
+    def rules(self, host: str) -> TemplateRules:
+        """The host's rules, recomputed as the model grows (every tenth more pages)."""
+        model = self.model(host)
+        cached = self._rules.get(host)
+        if cached is None or model.pages >= max(cached[0] + 1, cached[0] * 1.1):
+            cached = (model.pages, model.rules())
+            self._rules[host] = cached
+        return cached[1]
+
+    def observe(self, host: str, blocks: list[Block] | None) -> None:
+        if blocks is not None:
+            self.model(host).observe(blocks)
+            if self.is_warm(host):
+                self._warm.setdefault(host, asyncio.Event()).set()
+
+    async def wait_warm(self, host: str) -> None:
+        if self.is_warm(host):
+            return
+        event = self._warm.setdefault(host, asyncio.Event())
+        with contextlib.suppress(asyncio.TimeoutError, TimeoutError):
+            await asyncio.wait_for(event.wait(), self.warmup_timeout)
+
+    def save(self) -> None:
+        state = Run.of(self.crawler).state
+        for host, model in self.models.items():
+            state.put_template(host, model.to_json())
+
+
 class ExtractionPipeline:
     """Attach the extracted :class:`ArticleItem` to each fetched :class:`Page`.
 
     Extraction runs in worker processes (:class:`~newscrawl.workers.ExtractorPool`,
     ``NEWSCRAWL_EXTRACT_WORKERS``; 0 runs it inline), so the reactor keeps downloading.
+    With ``NEWSCRAWL_SITE_TEMPLATES``, each site's template is learned from its
+    pages and removed from them (:class:`SiteTemplates`).
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -109,6 +179,9 @@ class ExtractionPipeline:
         self.pool = ExtractorPool(
             workers=None if workers in (None, "") else int(workers),
             timeout=settings.getfloat("NEWSCRAWL_EXTRACT_TIMEOUT", 60.0),
+        )
+        self.templates = (
+            SiteTemplates(crawler) if settings.getbool("NEWSCRAWL_SITE_TEMPLATES", True) else None
         )
 
     @classmethod
@@ -120,22 +193,47 @@ class ExtractionPipeline:
             return item
         url = item["url"]
         self.stats.inc_value("newscrawl/pages")
-        content_type = (item.get("headers") or {}).get("content-type")
         try:
-            article, fingerprint = await self.pool.extract(item["body"], content_type, url)
+            result = await self._extract(item)
         except ExtractionError as exc:
             raise Rejected("extract", exc.reason, exc.detail, url=url) from exc
         except Exception as exc:  # a bug must not stop the crawl; it is recorded
             logger.exception("Extraction crashed on %s", url)
             raise Rejected("extract", "crash", repr(exc), url=url) from exc
+        assert result.article is not None
         self.stats.inc_value("newscrawl/extracted")
-        item["article"] = article_item(item, article, fingerprint)
+        if result.removals:
+            self.stats.inc_value("newscrawl/template/pages_pruned")
+            self.stats.inc_value("newscrawl/template/blocks_removed", len(result.removals))
+        item["article"] = article_item(item, result.article, result.fingerprint)
         return item
+
+    async def _extract(self, page: Page) -> PageResult:
+        body, url = page["body"], page["url"]
+        content_type = (page.get("headers") or {}).get("content-type")
+        if self.templates is None:
+            return await self.pool.extract(body, content_type, url)
+        host = urlsplit(url).hostname or ""
+        if not self.templates.is_warm(host):
+            # a new site: learn from its first pages before extracting them
+            first = await self.pool.extract(
+                body, content_type, url, observe=True, extract_text=False
+            )
+            self.templates.observe(host, first.blocks)
+            await self.templates.wait_warm(host)
+            return await self.pool.extract(body, content_type, url, self.templates.rules(host))
+        result = await self.pool.extract(
+            body, content_type, url, self.templates.rules(host), observe=True
+        )
+        self.templates.observe(host, result.blocks)
+        return result
 
     def close_spider(self, spider: Any = None) -> None:
         self.stats.set_value("newscrawl/extract_workers_peak_rss", self.pool.peak_rss())
         self.pool.close()
         self.stats.set_value("newscrawl/extract_worker_restarts", self.pool.restarts)
+        if self.templates is not None:
+            self.templates.save()
 
 
 class PolicyPipeline:

@@ -123,6 +123,15 @@ NEWSCRAWL_REDIS_URL = ""
 # This worker's name in the shared crawl (default: host name and process id).
 NEWSCRAWL_WORKER_ID = ""
 
+# Learn each site's template (blocks recurring across its pages) and remove it.
+NEWSCRAWL_SITE_TEMPLATES = True
+# A site's first pages are held back until this many are seen (or the timeout passes).
+NEWSCRAWL_TEMPLATE_WARMUP = 10
+NEWSCRAWL_TEMPLATE_WARMUP_TIMEOUT = 10.0
+# A block is template when it recurs on at least this many pages and this share of them.
+NEWSCRAWL_TEMPLATE_MIN_PAGES = 5
+NEWSCRAWL_TEMPLATE_MIN_SHARE = 0.2
+
 # Posts in these categories (name or slug, case-insensitive) are not news: skipped, recorded.
 NEWSCRAWL_SKIP_CATEGORIES = ["jobs"]
 

@@ -34,6 +34,11 @@ CREATE TABLE IF NOT EXISTS pages (
 );
 CREATE INDEX IF NOT EXISTS pages_status ON pages(status);
 CREATE INDEX IF NOT EXISTS pages_fetch_url ON pages(fetch_url);
+CREATE TABLE IF NOT EXISTS templates (
+    host        TEXT PRIMARY KEY,      -- a site's learned template (see extraction.templates)
+    model       TEXT NOT NULL,         -- SiteTemplate JSON
+    updated_at  TEXT
+);
 CREATE TABLE IF NOT EXISTS runs (
     run_id      TEXT PRIMARY KEY,
     started_at  TEXT,
@@ -75,6 +80,8 @@ class StateStore(Protocol):
     def claim(self, url: str, content_hash: str) -> bool: ...
     def fingerprints(self) -> Iterator[tuple[str, int]]: ...
     def count(self, status: str | None = None) -> int: ...
+    def get_template(self, host: str) -> str | None: ...
+    def put_template(self, host: str, model: str) -> None: ...
     def run_started(self, run_id: str) -> None: ...
     def run_finished(self, run_id: str, status: str, summary: str) -> None: ...
     def close(self) -> None: ...
@@ -147,6 +154,17 @@ class CrawlState:
             return int(self.db.execute("SELECT COUNT(*) FROM pages").fetchone()[0])
         return int(
             self.db.execute("SELECT COUNT(*) FROM pages WHERE status = ?", (status,)).fetchone()[0]
+        )
+
+    # -- site templates ----------------------------------------------------
+    def get_template(self, host: str) -> str | None:
+        row = self.db.execute("SELECT model FROM templates WHERE host = ?", (host,)).fetchone()
+        return str(row[0]) if row else None
+
+    def put_template(self, host: str, model: str) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO templates (host, model, updated_at) VALUES (?, ?, ?)",
+            (host, model, _now()),
         )
 
     # -- runs --------------------------------------------------------------

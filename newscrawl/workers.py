@@ -19,20 +19,60 @@ import multiprocessing
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
 
+from lxml import etree
+from lxml import html as lxml_html
 from w3lib.encoding import html_to_unicode
 
 from newscrawl.extraction import Article, ExtractionError, extract
+from newscrawl.extraction.templates import Block, Removal, TemplateRules, page_blocks
 from newscrawl.similarity import simhash
 
 logger = logging.getLogger(__name__)
 
 
-def extract_page(body: bytes, content_type: str | None, url: str) -> tuple[Article, int]:
-    """Decode a fetched page as browsers do, extract it, fingerprint its text (in a worker)."""
+@dataclass
+class PageResult:
+    """What a worker returns for a page."""
+
+    article: Article | None  # None when the page was only observed
+    fingerprint: int = 0  # SimHash of the article text
+    blocks: list[Block] | None = None  # the page's blocks, for the site's template model
+    removals: list[Removal] = field(default_factory=list)  # what the template rules removed
+
+
+def extract_page(
+    body: bytes,
+    content_type: str | None,
+    url: str,
+    rules: TemplateRules | None = None,
+    observe: bool = False,
+    extract_text: bool = True,
+) -> PageResult:
+    """Decode a fetched page as browsers do, then (in a worker process):
+
+    - ``observe``: describe its blocks for the site's template model;
+    - ``rules``: remove the site's template blocks first;
+    - extract the article (unless ``extract_text`` is false) and fingerprint its text.
+    """
     _, text = html_to_unicode(content_type, body)
-    article = extract(text, url=url)
-    return article, simhash(article.text)
+    if not (rules or observe):
+        article = extract(text, url=url)
+        return PageResult(article, simhash(article.text))
+    try:
+        tree = lxml_html.document_fromstring(text)
+    except (ValueError, etree.ParserError) as exc:
+        raise ExtractionError("unparsable", str(exc)) from exc
+    blocks = page_blocks(tree, url) if observe else None
+    if not extract_text:
+        return PageResult(None, 0, blocks)
+    removals = rules.prune(tree, url) if rules else []
+    article = extract(etree.tostring(tree, encoding="unicode") if removals else text, url=url)
+    for removal in removals:
+        kind = f"template:{removal.rule}"
+        article.removed[kind] = article.removed.get(kind, 0) + 1
+    return PageResult(article, simhash(article.text), blocks, removals)
 
 
 def peak_rss(pid: int | str = "self") -> int:
@@ -87,20 +127,28 @@ class ExtractorPool:
             proc.terminate()
         broken.shutdown(wait=False, cancel_futures=True)
 
-    async def extract(self, body: bytes, content_type: str | None, url: str) -> tuple[Article, int]:
-        """Extract one page (article and SimHash of its text).
+    async def extract(
+        self,
+        body: bytes,
+        content_type: str | None,
+        url: str,
+        rules: TemplateRules | None = None,
+        observe: bool = False,
+        extract_text: bool = True,
+    ) -> PageResult:
+        """:func:`extract_page` in a worker.
 
         Raises ExtractionError; its reasons include "timeout" and "worker-crash".
         """
+        args = (body, content_type, url, rules, observe, extract_text)
         if self.workers <= 0:
-            return extract_page(body, content_type, url)
+            return extract_page(*args)
         if self._slots is None:
             self._slots = asyncio.Semaphore(2 * self.workers)
         async with self._slots:
             for attempt in (1, 2):
                 pool = self._get_pool()
-                future: Future[tuple[Article, int]]
-                future = pool.submit(extract_page, body, content_type, url)
+                future: Future[PageResult] = pool.submit(extract_page, *args)
                 try:
                     return await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
                 except (asyncio.TimeoutError, TimeoutError):
