@@ -22,14 +22,16 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 from lxml import etree
-from lxml import html as lxml_html
 from w3lib.encoding import html_to_unicode
 
 from newscrawl.extraction import Article, ExtractionError, extract
-from newscrawl.extraction.templates import Block, Removal, TemplateRules, page_blocks
+from newscrawl.extraction.templates import Block, Removal, TemplateRules, iter_blocks
 from newscrawl.similarity import simhash
 
 logger = logging.getLogger(__name__)
+
+#: Plain lxml elements (lxml.html's element classes make every traversal slower).
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
 
 
 @dataclass
@@ -61,13 +63,16 @@ def extract_page(
         article = extract(text, url=url)
         return PageResult(article, simhash(article.text))
     try:
-        tree = lxml_html.document_fromstring(text)
+        tree = etree.fromstring(text, _PARSER)
     except (ValueError, etree.ParserError) as exc:
         raise ExtractionError("unparsable", str(exc)) from exc
-    blocks = page_blocks(tree, url) if observe else None
+    if tree is None:
+        raise ExtractionError("empty", "no HTML elements")
+    pairs = list(iter_blocks(tree, url))
+    blocks = [block for _, block in pairs] if observe else None
     if not extract_text:
         return PageResult(None, 0, blocks)
-    removals = rules.prune(tree, url) if rules else []
+    removals = rules.prune(tree, url, pairs) if rules else []
     article = extract(etree.tostring(tree, encoding="unicode") if removals else text, url=url)
     for removal in removals:
         kind = f"template:{removal.rule}"

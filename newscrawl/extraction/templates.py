@@ -111,37 +111,83 @@ def _is_block(el: _Element) -> bool:
     )
 
 
+#: Blocks longer than this are never recurring text (their text is not keyed).
+KEY_MAX_WORDS = 400
+
+
 def _text(el: _Element) -> str:
-    return " ".join(t for t in el.itertext() if t and t.strip()) if el.tag not in SKIP_TAGS else ""
+    """The visible text of ``el`` (scripts, styles and the like left out)."""
+    parts: list[str] = []
+
+    def walk(node: _Element) -> None:
+        if node.text:
+            parts.append(node.text)
+        for child in node:
+            if isinstance(child.tag, str) and child.tag not in SKIP_TAGS:
+                walk(child)
+            if child.tail:
+                parts.append(child.tail)
+
+    if isinstance(el.tag, str) and el.tag not in SKIP_TAGS:
+        walk(el)
+    return " ".join(t for t in parts if t.strip())
+
+
+def _is_own_link(href: str, host: str | None) -> bool:
+    """Does ``href`` lead to another page of the same site?"""
+    if not href or href.startswith(("#", "mailto:", "javascript:", "tel:")):
+        return False
+    if href.startswith(("http://", "https://", "//")):
+        return href.split("/", 3)[2].split(":")[0].lower() == host
+    return True  # relative
+
+
+def _count(text: str | None) -> int:
+    return len(_WORD.findall(text)) if text else 0
 
 
 def iter_blocks(root: _Element, url: str | None = None) -> Iterator[tuple[_Element, Block]]:
-    """Every block element of ``root`` (document order) with its description."""
+    """Every block element of ``root`` (document order) with its description.
+
+    Word and link counts are summed bottom-up in one pass, so the cost is linear
+    in the page, however deep it nests.
+    """
     host = urlsplit(url).hostname if url else None
     body = root.find(".//body")
     start = body if body is not None else root
-    paths: dict[_Element, str] = {start: _step(start)}
-    for el in start.iterdescendants():
-        if not isinstance(el.tag, str):
+    nodes = [el for el in start.iter() if isinstance(el.tag, str)]
+    words: dict[_Element, int] = {}
+    links: dict[_Element, int] = {}
+    own: dict[_Element, int] = {}
+    for el in reversed(nodes):  # descendants before ancestors
+        if el.tag in SKIP_TAGS:
+            words[el] = links[el] = own[el] = 0
             continue
+        w = _count(el.text)
+        lw = o = 0
+        for child in el:
+            if isinstance(child.tag, str):
+                w += words.get(child, 0)
+                lw += links.get(child, 0)
+                o += own.get(child, 0)
+            w += _count(child.tail)
+        if el.tag == "a":
+            lw = w
+            o = int(_is_own_link(el.get("href") or "", host))
+        words[el], links[el], own[el] = w, lw, o
+    paths: dict[_Element, str] = {}
+    for el in nodes:
         parent = el.getparent()
         parent_path = paths.get(parent, "") if parent is not None else ""
         if el.tag in SKIP_TAGS:
             continue
-        path = f"{parent_path}>{_step(el)}" if _is_block(el) else parent_path
-        paths[el] = path
-        if not _is_block(el):
+        block = _is_block(el)
+        paths[el] = f"{parent_path}>{_step(el)}" if block else parent_path
+        if not block or el is start:
             continue
-        text = _text(el)
-        words = len(_WORD.findall(text))
-        link_words = own = 0
-        for a in el.iter("a"):
-            link_words += len(_WORD.findall(a.text_content()))
-            href = a.get("href") or ""
-            target = urlsplit(href).hostname
-            if href and not href.startswith("#") and (target is None or target == host):
-                own += 1
-        yield el, Block(path, text_key(text) if words else "", words, link_words, own)
+        w = words[el]
+        key = text_key(_text(el)) if 0 < w <= KEY_MAX_WORDS else ""
+        yield el, Block(paths[el], key, w, links[el], own[el])
 
 
 def page_blocks(page: str | bytes | _Element, url: str | None = None) -> list[Block]:
@@ -182,12 +228,21 @@ class TemplateRules:
     def __bool__(self) -> bool:
         return bool(self.texts or self.link_lists)
 
-    def prune(self, root: _Element, url: str | None = None) -> list[Removal]:
-        """Remove the template blocks of a page's tree, outermost first; say why."""
-        total = len(_WORD.findall(_text(root))) or 1
+    def prune(
+        self,
+        root: _Element,
+        url: str | None = None,
+        blocks: list[tuple[_Element, Block]] | None = None,
+    ) -> list[Removal]:
+        """Remove the template blocks of a page's tree, outermost first; say why.
+
+        ``blocks``: the page's :func:`iter_blocks`, when already computed.
+        """
+        body = root.find(".//body")
+        total = _count(_text(body if body is not None else root)) or 1
         chosen: list[tuple[_Element, Removal, int]] = []
         taken: set[_Element] = set()
-        for el, block in iter_blocks(root, url):
+        for el, block in blocks if blocks is not None else iter_blocks(root, url):
             if not block.words or block.words > 0.5 * total:
                 continue  # empty, or holding most of the page: not template
             if any(anc in taken for anc in el.iterancestors()):
