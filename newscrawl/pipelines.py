@@ -151,11 +151,24 @@ class SiteTemplates:
                 self._warm.setdefault(host, asyncio.Event()).set()
 
     async def wait_warm(self, host: str) -> None:
-        if self.is_warm(host):
-            return
+        """Until the host's model is warm, no more pages are coming, or the timeout passes."""
         event = self._warm.setdefault(host, asyncio.Event())
-        with contextlib.suppress(asyncio.TimeoutError, TimeoutError):
-            await asyncio.wait_for(event.wait(), self.warmup_timeout)
+        deadline = asyncio.get_running_loop().time() + self.warmup_timeout
+        while not self.is_warm(host) and not self._nothing_coming():
+            left = deadline - asyncio.get_running_loop().time()
+            if left <= 0:
+                return
+            with contextlib.suppress(asyncio.TimeoutError, TimeoutError):
+                await asyncio.wait_for(event.wait(), min(left, 0.25))
+
+    def _nothing_coming(self) -> bool:
+        """No download in flight and none queued: no further page will warm a model."""
+        engine = self.crawler.engine
+        if engine is None:
+            return True
+        scheduler = engine.scheduler
+        pending = scheduler is not None and scheduler.has_pending_requests()
+        return not engine.downloader.active and not pending
 
     def save(self) -> None:
         state = Run.of(self.crawler).state
