@@ -21,17 +21,19 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
-from lxml import etree
 from w3lib.encoding import html_to_unicode
 
 from newscrawl.extraction import Article, ExtractionError, extract
-from newscrawl.extraction.templates import Block, Removal, TemplateRules, iter_blocks
+from newscrawl.extraction.templates import (
+    Block,
+    Removal,
+    TemplateRules,
+    extract_with_template,
+    page_blocks,
+)
 from newscrawl.similarity import simhash
 
 logger = logging.getLogger(__name__)
-
-#: Plain lxml elements (lxml.html's element classes make every traversal slower).
-_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
 
 
 @dataclass
@@ -62,21 +64,9 @@ def extract_page(
     if not (rules or observe):
         article = extract(text, url=url)
         return PageResult(article, simhash(article.text))
-    try:
-        tree = etree.fromstring(text, _PARSER)
-    except (ValueError, etree.ParserError) as exc:
-        raise ExtractionError("unparsable", str(exc)) from exc
-    if tree is None:
-        raise ExtractionError("empty", "no HTML elements")
-    pairs = list(iter_blocks(tree, url))
-    blocks = [block for _, block in pairs] if observe else None
     if not extract_text:
-        return PageResult(None, 0, blocks)
-    removals = rules.prune(tree, url, pairs) if rules else []
-    article = extract(etree.tostring(tree, encoding="unicode") if removals else text, url=url)
-    for removal in removals:
-        kind = f"template:{removal.rule}"
-        article.removed[kind] = article.removed.get(kind, 0) + 1
+        return PageResult(None, 0, page_blocks(text, url))
+    article, removals, blocks = extract_with_template(text, url, rules, observe)
     return PageResult(article, simhash(article.text), blocks, removals)
 
 

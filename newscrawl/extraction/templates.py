@@ -37,8 +37,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from lxml import html as lxml_html
+from lxml import etree
 from lxml.etree import _Element
+
+from .article import Article
+from .core import extract
+from .errors import ExtractionError
 
 #: Elements that are blocks whether or not they carry a class.
 BLOCK_TAGS = frozenset(
@@ -72,6 +76,10 @@ BLOCK_TAGS = frozenset(
 #: Elements whose content is never site text.
 SKIP_TAGS = frozenset(["script", "style", "noscript", "template", "svg", "head"])
 
+#: Plain lxml elements (lxml.html's element classes make every traversal slower).
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _DIGITS = re.compile(r"\d+")
 _WS = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
@@ -190,9 +198,22 @@ def iter_blocks(root: _Element, url: str | None = None) -> Iterator[tuple[_Eleme
         yield el, Block(paths[el], key, w, links[el], own[el])
 
 
+def parse(html: str | bytes) -> _Element:
+    """An lxml tree of a page (plain elements: faster to walk than lxml.html's)."""
+    if isinstance(html, str):
+        html = _XML_DECLARATION.sub("", html, count=1)  # lxml refuses it in a str
+    try:
+        tree = etree.fromstring(html, _PARSER)
+    except (ValueError, etree.ParserError) as exc:
+        raise ExtractionError("unparsable", str(exc)) from exc
+    if tree is None:
+        raise ExtractionError("empty", "no HTML elements")
+    return tree
+
+
 def page_blocks(page: str | bytes | _Element, url: str | None = None) -> list[Block]:
     """The blocks of a page (HTML or an lxml tree), for :meth:`SiteTemplate.observe`."""
-    root = page if isinstance(page, _Element) else lxml_html.document_fromstring(page)
+    root = page if isinstance(page, _Element) else parse(page)
     return [block for _, block in iter_blocks(root, url)]
 
 
@@ -403,3 +424,23 @@ class SiteTemplate:
             p: PathStats(int(v[0]), int(v[1]), set(v[2])) for p, v in raw["paths"].items()
         }
         return model
+
+
+def extract_with_template(
+    html: str, url: str | None, rules: TemplateRules | None, observe: bool = False
+) -> tuple[Article, list[Removal], list[Block] | None]:
+    """Extract a page after removing its site's template blocks.
+
+    Returns the article (its ``removed`` counts include ``template:<rule>``),
+    the template removals, and, with ``observe``, the page's blocks (taken
+    before pruning) for the site's model.
+    """
+    tree = parse(html)
+    pairs = list(iter_blocks(tree, url))
+    blocks = [block for _, block in pairs] if observe else None
+    removals = rules.prune(tree, url, pairs) if rules else []
+    article = extract(etree.tostring(tree, encoding="unicode") if removals else html, url=url)
+    for removal in removals:
+        kind = f"template:{removal.rule}"
+        article.removed[kind] = article.removed.get(kind, 0) + 1
+    return article, removals, blocks
