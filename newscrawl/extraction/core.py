@@ -1,32 +1,207 @@
-"""Main entry point: HTML (+URL) in, :class:`Article` out."""
+"""Main entry point: HTML (+URL) in, :class:`Article` out.
+
+1. decode (BOM, meta charset, detection) and parse once with lxml;
+2. metadata from the whole page (``metadata.py``);
+3. prune boilerplate elements, generic and site-specific (``prune.py``);
+4. main-text scoring by trafilatura on the pruned tree (its strengths kept:
+   link density, text density, container heuristics) — or, when the site's
+   markup names its body container for sure, that container;
+5. paragraphs from trafilatura's structure (headings, list items, quotes and
+   table rows each a paragraph), then boilerplate lines dropped
+   (``textfilter.py``) with a safety backup;
+6. the page type (``pagetype.py``).
+"""
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+from copy import deepcopy
+
 import trafilatura
+from lxml import etree
+from lxml.etree import _Element
+from lxml.html import HtmlElement
+from trafilatura.utils import load_html
+from w3lib.encoding import html_to_unicode
 
 from .article import Article
 from .errors import ExtractionError
+from .metadata import Metadata, extract_metadata
+from .pagetype import page_type
+from .prune import prune
+from .rules import ELEMENT_RULES
+from .sites import site_for
+from .textfilter import filter_paragraphs
+
+#: Larger documents are cut to this many characters before parsing (no news page is near it).
+MAX_CHARS = 5_000_000
+#: Deeper trees are flattened by lxml's parser anyway; we refuse absurd nesting early.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_WS = re.compile(r"\s+")
+#: trafilatura's output elements that are paragraphs of their own.
+_BLOCKS = frozenset(("p", "head", "item", "quote", "code", "row", "list", "table", "div"))
 
 
-def extract(html: str | bytes, url: str | None = None) -> Article:
-    """Extract the article of one page (provisional: plain trafilatura)."""
+def decode(html: str | bytes, content_type: str | None = None) -> str:
+    """Text of a page's bytes.
+
+    A byte-order mark decides; else bytes that are valid UTF-8 are UTF-8 (pages
+    and servers often declare a legacy charset for UTF-8 content, while legacy
+    text is almost never valid UTF-8); else the HTTP header, the meta charset
+    and detection, as browsers do.
+    """
+    if isinstance(html, str):
+        text = html
+    elif html.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        _, text = html_to_unicode(content_type, html)
+    else:
+        try:
+            text = html.decode("utf-8")
+        except UnicodeDecodeError:
+            _, text = html_to_unicode(content_type, html)
+    if len(text) > MAX_CHARS:
+        text = text[:MAX_CHARS]
+    return _CONTROL.sub("", text)
+
+
+def parse(text: str) -> HtmlElement:
+    try:
+        tree = load_html(text)
+    except Exception as exc:  # lxml raises a zoo of errors on hostile input
+        raise ExtractionError("unparsable", f"{type(exc).__name__}: {exc}") from exc
+    if tree is None or not isinstance(tree, _Element):
+        raise ExtractionError("unparsable", "not an HTML document")
+    return tree
+
+
+def _norm(text: str) -> str:
+    return _WS.sub(" ", text).strip()
+
+
+def paragraphs_from_body(body: _Element | None) -> list[str]:
+    """Paragraphs of trafilatura's output tree: every block element starts a new one.
+
+    Inline elements (emphasis, links, line breaks, table cells) stay within their
+    paragraph; text after a nested block becomes a paragraph of its own.
+    """
+    out: list[str] = []
+    buffer: list[str] = []
+
+    def flush() -> None:
+        text = _norm(" ".join(buffer))
+        buffer.clear()
+        if text:
+            out.append(text)
+
+    def visit(el: _Element) -> None:
+        block = el.tag in _BLOCKS
+        if block:
+            flush()
+        if el.text:
+            buffer.append(el.text)
+        for child in el:
+            visit(child)
+            if child.tail:
+                buffer.append(child.tail)
+        if block:
+            flush()
+
+    if body is not None:
+        visit(body)
+        flush()
+    return out
+
+
+def _trafilatura_body(tree: HtmlElement, url: str | None) -> _Element | None:
     doc = trafilatura.bare_extraction(
-        html, url=url, include_comments=False, with_metadata=True, as_dict=False
+        tree,
+        url=url,
+        include_comments=False,
+        include_tables=True,
+        with_metadata=False,
+        fast=False,
     )
-    if doc is None or not getattr(doc, "text", None):
+    return getattr(doc, "body", None) if doc is not None else None
+
+
+def _drop_title(paragraphs: list[str], title: str | None) -> list[str]:
+    """The headline repeated as the first paragraph is not body text."""
+    if paragraphs and title and _norm(paragraphs[0]).casefold() == _norm(title).casefold():
+        return paragraphs[1:]
+    return paragraphs
+
+
+def extract(
+    html: str | bytes, url: str | None = None, *, content_type: str | None = None
+) -> Article:
+    """Extract the article of one page (``content_type``: the HTTP header, if any).
+
+    Raises :class:`ExtractionError` (with a short ``reason``) when the page is
+    not HTML or holds no main text.
+    """
+    text = decode(html, content_type)
+    if not text.strip():
+        raise ExtractionError("empty", "no content")
+    tree = parse(text)
+    md = extract_metadata(tree, url)
+    site = site_for(tree, url)
+    rules = ELEMENT_RULES + (site.rules if site else ())
+    removed: Counter[str] = Counter()
+
+    container: _Element | None = None
+    if site and site.body_xpath:
+        found = tree.xpath(site.body_xpath)
+        container = found[0] if found else None
+    if container is not None:
+        work = deepcopy(container)
+        removed += prune(work, rules)
+        body: _Element | None = _container_body(work)
+    else:
+        removed += prune(tree, rules)
+        body = _trafilatura_body(tree, url)
+    paragraphs = _drop_title(paragraphs_from_body(body), md.title)
+    paragraphs, dropped = filter_paragraphs(paragraphs)
+    removed += dropped
+    if not paragraphs:
         raise ExtractionError("no-content", "no main text found")
-    text = "\n\n".join(line.strip() for line in doc.text.splitlines() if line.strip())
+    article = _article(md, url, paragraphs, removed)
+    article.page_type = page_type(tree, md, article, url)
+    return article
+
+
+def _container_body(container: _Element) -> _Element | None:
+    """trafilatura's structure for a known body container (its scoring not needed)."""
+    doc = trafilatura.bare_extraction(
+        "<html><body><article>" + _serialize(container) + "</article></body></html>",
+        include_comments=False,
+        with_metadata=False,
+        fast=True,
+        favor_recall=True,
+    )
+    return getattr(doc, "body", None) if doc is not None else None
+
+
+def _serialize(el: _Element) -> str:
+    return etree.tostring(el, encoding="unicode", with_tail=False)
+
+
+def _article(
+    md: Metadata, url: str | None, paragraphs: list[str], removed: Counter[str]
+) -> Article:
     return Article(
         url=url,
-        canonical_url=doc.url or url,
-        title=doc.title,
-        text=text,
-        authors=[a.strip() for a in (doc.author or "").split(";") if a.strip()],
-        published=doc.date,
-        categories=list(doc.categories or []),
-        tags=list(doc.tags or []),
-        language=doc.language,
-        description=doc.description,
-        image=doc.image,
-        site_name=doc.sitename,
+        canonical_url=md.canonical_url or url,
+        title=md.title,
+        text="\n\n".join(paragraphs),
+        authors=md.authors,
+        published=md.published,
+        modified=md.modified,
+        categories=md.categories,
+        tags=md.tags,
+        language=md.language,
+        description=md.description,
+        image=md.image,
+        site_name=md.site_name,
+        removed=dict(removed),
     )

@@ -1,0 +1,246 @@
+"""Article metadata from JSON-LD, Open Graph / meta tags and the page itself.
+
+Sources are read in order of trust: JSON-LD (``NewsArticle``/``Article``/
+``BlogPosting`` objects, ``@graph`` included), then Open Graph and
+``article:*`` meta, then other meta names, then the page (``<time>``, ``h1``,
+``<html lang>``, ``<link rel=canonical>``); trafilatura's metadata and
+htmldate fill what is still missing. Dates keep their time and offset when
+the page gives them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import urljoin
+
+from lxml.etree import _Element
+
+ARTICLE_TYPES = {
+    "article", "newsarticle", "blogposting", "reportagenews", "analysisnewsarticle",
+    "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "techarticle",
+    "scholarlyarticle", "socialmediaposting", "liveblogposting", "posting", "report",
+}  # fmt: skip
+
+_WS = re.compile(r"\s+")
+_TITLE_SEPARATORS = re.compile(r"\s+[|–—·•:»-]\s+")
+
+
+def clean(value: Any) -> str | None:
+    """A single-line, stripped string, or None."""
+    if value is None:
+        return None
+    text = _WS.sub(" ", str(value)).strip()
+    return text or None
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _names(value: Any) -> list[str]:
+    """Names from a JSON-LD person/organisation value (string, object or list)."""
+    names = []
+    for v in _as_list(value):
+        name = v.get("name") if isinstance(v, dict) else v
+        if isinstance(name, list):
+            name = name[0] if name else None
+        if (text := clean(name)) and not text.startswith(("http://", "https://")):
+            names.append(text)
+    return names
+
+
+def _first_url(value: Any) -> str | None:
+    for v in _as_list(value):
+        url = v.get("url") or v.get("@id") if isinstance(v, dict) else v
+        if isinstance(url, str) and url.strip():
+            return url.strip()
+    return None
+
+
+def iso_datetime(value: str | None) -> str | None:
+    """An ISO 8601 date or date-time (offset kept), or None if it does not parse."""
+    if not value:
+        return None
+    text = value.strip()
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+    except ValueError:
+        m = re.match(r"(\d{4}-\d{2}-\d{2})", text)
+        return m.group(1) if m else None
+    if len(text) <= 10:
+        return parsed.date().isoformat()
+    return parsed.isoformat()
+
+
+def json_ld_objects(tree: _Element) -> Iterator[dict[str, Any]]:
+    """Every JSON-LD object of the page (``@graph`` members flattened)."""
+    for script in tree.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        raw = (script.text or "").strip()
+        if not raw:
+            continue
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            try:  # common breakage: raw newlines or trailing commas
+                data = json.loads(re.sub(r",\s*([}\]])", r"\1", raw.replace("\n", " ")))
+            except ValueError:
+                continue
+        stack = _as_list(data)
+        while stack:
+            obj = stack.pop(0)
+            if not isinstance(obj, dict):
+                continue
+            yield obj
+            stack.extend(_as_list(obj.get("@graph")))
+
+
+def _types(obj: dict[str, Any]) -> set[str]:
+    return {str(t).lower() for t in _as_list(obj.get("@type"))}
+
+
+@dataclass
+class Metadata:
+    """What the page says about its article."""
+
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None
+    modified: str | None = None
+    categories: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    language: str | None = None
+    description: str | None = None
+    image: str | None = None
+    site_name: str | None = None
+    canonical_url: str | None = None
+    #: schema.org / og types the page declares (lower case), for the page-type decision
+    types: set[str] = field(default_factory=set)
+
+
+def _meta(tree: _Element) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for el in tree.iter("meta"):
+        key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
+        content = el.get("content")
+        if key and content is not None and content.strip():
+            found.setdefault(key, []).append(content.strip())
+    return found
+
+
+def _split_keywords(values: list[Any]) -> list[str]:
+    out: list[str] = []
+    for v in values:
+        parts = v if isinstance(v, list) else re.split(r"\s*[,;]\s*", str(v))
+        out += [p for p in (clean(x) for x in parts) if p]
+    return list(dict.fromkeys(out))
+
+
+def title_without_site(title: str, site_name: str | None) -> str:
+    """``"Headline | Site"`` -> ``"Headline"`` (only when the site name is what is cut)."""
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) > 1 and site_name:
+        site = site_name.casefold()
+        if parts[-1].casefold() == site or site in parts[-1].casefold():
+            return _TITLE_SEPARATORS.split(title, maxsplit=len(parts) - 2)[0].strip()
+        if parts[0].casefold() == site:
+            return title[len(parts[0]) :].lstrip(" |–—·•:»-").strip()
+    return title
+
+
+def extract_metadata(tree: _Element, url: str | None = None) -> Metadata:
+    """Read the article metadata of a parsed page."""
+    md = Metadata()
+    meta = _meta(tree)
+    first = {k: v[0] for k, v in meta.items()}
+
+    articles = [o for o in json_ld_objects(tree) if _types(o) & ARTICLE_TYPES]
+    for obj in json_ld_objects(tree):
+        md.types |= _types(obj)
+    ld = articles[0] if articles else {}
+    site_obj = next((o for o in json_ld_objects(tree) if "website" in _types(o)), {})
+
+    md.title = clean(ld.get("headline") or ld.get("name"))
+    md.authors = _names(ld.get("author"))
+    md.published = iso_datetime(clean(ld.get("datePublished") or ld.get("dateCreated")))
+    md.modified = iso_datetime(clean(ld.get("dateModified")))
+    md.categories = _split_keywords(_as_list(ld.get("articleSection")))
+    md.tags = _split_keywords(_as_list(ld.get("keywords")))
+    md.language = clean(ld.get("inLanguage") if isinstance(ld.get("inLanguage"), str) else None)
+    md.description = clean(ld.get("description"))
+    md.image = _first_url(ld.get("image") or ld.get("thumbnailUrl"))
+    md.site_name = clean(
+        (ld.get("publisher") or {}).get("name") if isinstance(ld.get("publisher"), dict) else None
+    ) or clean(site_obj.get("name"))
+
+    # Open Graph and article:* meta
+    md.title = md.title or clean(first.get("og:title") or first.get("twitter:title"))
+    md.published = md.published or iso_datetime(
+        first.get("article:published_time") or first.get("datepublished")
+        or first.get("date") or first.get("dc.date") or first.get("pubdate")
+        or first.get("parsely-pub-date") or first.get("sailthru.date")
+    )  # fmt: skip
+    md.modified = md.modified or iso_datetime(
+        first.get("article:modified_time") or first.get("og:updated_time")
+        or first.get("datemodified") or first.get("last-modified")
+    )  # fmt: skip
+    md.categories = md.categories or _split_keywords(meta.get("article:section", []))
+    md.tags = md.tags or _split_keywords(meta.get("article:tag", []))
+    md.description = md.description or clean(
+        first.get("og:description") or first.get("description") or first.get("twitter:description")
+    )
+    md.image = md.image or clean(first.get("og:image") or first.get("twitter:image"))
+    md.site_name = md.site_name or clean(first.get("og:site_name") or first.get("application-name"))
+    if not md.authors:
+        authors = meta.get("author", []) + meta.get("article:author", [])
+        authors += meta.get("parsely-author", []) + meta.get("dc.creator", [])
+        md.authors = [
+            a for a in dict.fromkeys(clean(x) or "" for x in authors)
+            if a and not a.startswith(("http://", "https://"))
+        ]  # fmt: skip
+    if first.get("og:type"):
+        md.types.add(first["og:type"].lower())
+
+    # the page itself
+    html = tree if tree.tag == "html" else tree.getroottree().getroot()
+    lang = clean(html.get("lang") or html.get("xml:lang") or first.get("og:locale"))
+    md.language = normalise_language(md.language or lang)
+    for link in tree.iter("link"):
+        rel = (link.get("rel") or "").lower().split()
+        if "canonical" in rel and link.get("href"):
+            md.canonical_url = urljoin(url or "", link.get("href", "").strip())
+            break
+    if not md.canonical_url and first.get("og:url"):
+        md.canonical_url = urljoin(url or "", first["og:url"])
+    if not md.published:
+        for time_el in tree.iter("time"):
+            if value := iso_datetime(time_el.get("datetime")):
+                md.published = value
+                break
+    if md.image and url:
+        md.image = urljoin(url, md.image)
+    if not md.title:
+        h1 = next(tree.iter("h1"), None)
+        title_el = next(tree.iter("title"), None)
+        md.title = clean(h1.xpath("string()") if h1 is not None else None) or (
+            clean(title_el.text) if title_el is not None else None
+        )
+    if md.title:
+        md.title = title_without_site(md.title, md.site_name)
+    return md
+
+
+def normalise_language(value: str | None) -> str | None:
+    """``en-US`` / ``en_US`` / ``EN`` -> ``en`` (the primary language subtag)."""
+    if not value:
+        return None
+    primary = re.split(r"[-_]", value.strip())[0].lower()
+    return primary if re.fullmatch(r"[a-z]{2,3}", primary) else None

@@ -1,0 +1,129 @@
+"""Apply element rules (``rules.py``, ``sites/``) to a page's tree, in one pass.
+
+An element is removed when a rule matches its class/id tokens or its tag, or
+when it is hidden (``hidden``, ``aria-hidden="true"``, ``display:none``,
+``visibility:hidden``). Safety: an element that holds more than
+``MAX_SHARE`` of the page's words, or the page's ``h1``, is kept unless its
+rule allows large removals (comments, related lists): a stray ``social``
+class on an article wrapper must not take the article with it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from lxml.etree import _Element
+
+from .rules import ELEMENT_RULES, ElementRule
+
+MAX_SHARE = 0.3
+#: Hidden elements may be larger (a page does not show them), but not most of the page.
+HIDDEN_MAX_SHARE = 0.6
+_SPLIT = re.compile(r"[-_]+")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_WORD = re.compile(r"\w+")
+#: Never removed: the document itself.
+_KEEP_TAGS = frozenset(("html", "body", "head"))
+
+
+#: Class values or ids of more parts than this are slugs of headings, not widget names
+#: ("sharing-with-a-single-developer"): only whole-value rules apply to them.
+MAX_PARTS = 3
+
+
+def tokens(el: _Element) -> tuple[set[str], set[str]]:
+    """(whole class values and id, their parts), lower-cased."""
+    values = (el.get("class") or "").lower().split()
+    if el_id := el.get("id"):
+        values.append(el_id.lower())
+    parts: set[str] = set()
+    for value in values:
+        split = [p for p in _SPLIT.split(value) if p]
+        if len(split) <= MAX_PARTS:
+            parts.update(split)
+    return set(values), parts
+
+
+def matching_rule(el: _Element, rules: Iterable[ElementRule]) -> ElementRule | None:
+    names, parts = tokens(el)
+    tag = el.tag if isinstance(el.tag, str) else ""
+    for rule in rules:
+        if tag in rule.tags or names & rule.names or parts & rule.parts:
+            return rule
+    return None
+
+
+def is_hidden(el: _Element) -> bool:
+    """Hidden by attribute or inline style (not ``aria-hidden``: carousels use it for
+    slides that are merely off screen)."""
+    if el.get("hidden") is not None:
+        return True
+    style = el.get("style")
+    return bool(style and _HIDDEN_STYLE.search(style))
+
+
+def _word_counts(root: _Element) -> dict[_Element, int]:
+    """Words under each element, summed bottom-up (linear in the page)."""
+    counts: dict[_Element, int] = {}
+    nodes = [el for el in root.iter() if isinstance(el.tag, str)]
+    for el in reversed(nodes):
+        if el.tag in ("script", "style", "noscript", "template"):
+            counts[el] = 0
+            continue
+        n = len(_WORD.findall(el.text or ""))
+        for child in el:
+            n += counts.get(child, 0) + len(_WORD.findall(child.tail or ""))
+        counts[el] = n
+    return counts
+
+
+def drop(el: _Element) -> None:
+    """Remove ``el``, keeping its tail text in the parent."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail and tail.strip():
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
+def prune(root: _Element, rules: Iterable[ElementRule] = ELEMENT_RULES) -> Counter[str]:
+    """Remove boilerplate elements from ``root``; return counts by rule kind."""
+    rules = tuple(rules)
+    counts = _word_counts(root)
+    total = max(counts.get(root, 0), 1)
+    h1s = set(root.iter("h1"))
+    removed: Counter[str] = Counter()
+    doomed: list[_Element] = []
+    taken: set[_Element] = set()
+    for el in root.iter():
+        if not isinstance(el.tag, str) or el.tag in _KEEP_TAGS:
+            continue
+        if any(anc in taken for anc in el.iterancestors()):
+            continue
+        kind: str | None = None
+        large = False
+        if is_hidden(el):
+            kind = "hidden"
+            large = counts.get(el, 0) <= HIDDEN_MAX_SHARE * total
+        elif (rule := matching_rule(el, rules)) is not None:
+            kind, large = rule.kind, rule.large
+        if kind is None:
+            continue
+        if not large and (
+            counts.get(el, 0) > MAX_SHARE * total or any(h in h1s for h in el.iter("h1"))
+        ):
+            continue
+        doomed.append(el)
+        taken.add(el)
+        removed[kind] += 1
+    for el in doomed:
+        drop(el)
+    return removed

@@ -1,0 +1,173 @@
+"""Boilerplate rules as data: named groups, applied by ``prune.prune`` and ``textfilter``.
+
+Element rules match an element's class and id *tokens*: each class value and
+the id, lower-cased, whole (``names``) or split on ``-``/``_`` into parts
+(``parts``), so ``social-share`` and ``post-share-count`` are share widgets
+but ``shared-content`` is not. ``tags`` match element names. Site-specific
+rules live in ``sites/`` (one module per site); the generic ones here hold
+for any WordPress-style news site and the web at large.
+
+Line rules are compiled patterns for short paragraphs that are boilerplate
+whatever their markup ("Reading Time: < 1 minute", "Share this:").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ElementRule:
+    """A named group of element selectors."""
+
+    kind: str
+    names: frozenset[str] = frozenset()  # whole class values or ids
+    parts: frozenset[str] = frozenset()  # parts of class values or ids
+    tags: frozenset[str] = frozenset()  # element names
+    #: May it remove an element holding a large share of the page's words?
+    #: (False: such an element is more likely the article with a stray class.)
+    large: bool = False
+
+
+def _set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+ELEMENT_RULES: tuple[ElementRule, ...] = (
+    ElementRule(
+        "hidden",
+        # (not the bare class "hidden": CSS frameworks show it again at other widths)
+        names=_set(
+            "screen-reader-text sr-only visually-hidden visuallyhidden skip-link skip-to-content"
+        ),
+    ),
+    ElementRule(
+        "share",
+        names=_set(
+            "sharedaddy sd-sharing-enabled ss-ic shr-txt a2a_kit addtoany_list "
+            "heateor_sss_sharing_container essb_links"
+        ),
+        parts=_set(
+            "share sharing sharebar shares social socials addthis sharethis shareaholic "
+            "shariff sociable"
+        ),
+        tags=_set("amp-addthis amp-social-share"),
+    ),
+    ElementRule(
+        "reading-time",
+        names=_set(
+            "rt-reading-time reading-time read-time readtime post-read-time "
+            "reading-time-wrapper span-reading-time min-read"
+        ),
+        parts=_set("readingtime"),
+    ),
+    ElementRule(
+        "author-box",
+        names=_set(
+            "author-box authorbox about-author author-bio author-info author-card "
+            "post-author-box sp-athr athr-tx saboxplugin-wrap abh_box author-description "
+            "author-profile entry-author"
+        ),
+    ),
+    ElementRule(
+        "related",
+        names=_set(
+            "jp-relatedposts r-pf fsp recent-posts widget_recent_entries more-stories "
+            "also-read read-also you-may-like you-might-like more-from post-navigation "
+            "nav-links crp_related yarpp-related related-articles"
+        ),
+        parts=_set("related relatedposts yarpp"),
+        large=True,
+    ),
+    ElementRule(
+        "newsletter",
+        names=_set("mc4wp-form widget_mc4wp_form_widget"),
+        parts=_set("newsletter subscribe subscription signup mailchimp optin"),
+    ),
+    ElementRule(
+        "ads",
+        names=_set(
+            "adsbygoogle ad-slot ad-unit ad-container ad-wrapper advert dfp-ad google-ad code-block"
+        ),
+        parts=_set(
+            "ad ads adv advert adverts advertisement advertising adslot sponsored taboola outbrain"
+        ),
+        tags=_set("amp-ad amp-embed amp-sticky-ad"),
+    ),
+    ElementRule(
+        # WordPress's own comment markup only: elsewhere "comments" may be the page's
+        # content (forums), and trafilatura recognises comment sections itself.
+        "comments",
+        names=_set("comments-area comment-respond commentlist disqus_thread"),
+    ),
+    ElementRule(
+        "category-tags",
+        names=_set(
+            "amp-category amp-cat cat-links tags-links tag-links post-tags entry-tags "
+            "post-categories entry-categories tagcloud amp-tags"
+        ),
+    ),
+    ElementRule("consent", parts=_set("cookie cookies consent gdpr")),
+    ElementRule("breadcrumbs", parts=_set("breadcrumb breadcrumbs crumbs")),
+)
+
+
+@dataclass(frozen=True)
+class LineRule:
+    """A named pattern for a whole paragraph that is boilerplate."""
+
+    kind: str
+    pattern: re.Pattern[str]
+    max_words: int = 12
+
+
+def _line(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+LINE_RULES: tuple[LineRule, ...] = (
+    LineRule(
+        "reading-time",
+        _line(
+            r"^(estimated\s+)?(reading\s+time|read\s+time|lesezeit|tiempo\s+de\s+lectura)\s*:?.{0,20}$"
+            r"|^[<~]?\s*\d+\s*(min|mins|minute|minutes)\s+(read|lesen|de\s+lectura)$"
+        ),
+    ),
+    LineRule(
+        "share",
+        _line(
+            r"^(share|share this|share this article|share this story|share on \w+|tweet|email|print"
+            r"|like this|like this:|share this:|click to share.*|teilen|compartir)\s*:?$"
+        ),
+    ),
+    LineRule("published-by", _line(r"^(published|posted|written)\s+by\b.{0,60}$"), max_words=10),
+    LineRule("ads", _line(r"^(advertisement|advertisements|sponsored|anzeige|publicidad)$")),
+    LineRule(
+        "also-read",
+        _line(
+            r"^(also read|read also|read more|see also|related|more from [\w@. ]+|you may also like"
+            r"|recommended|lesen sie auch|lee también)\s*[:.]?\s*$"
+            r"|^(also read|read also|read more|see also|related|lesen sie auch|lee también)"
+            r"\s*:\s*.{0,160}$"
+        ),
+        max_words=30,
+    ),
+    LineRule(
+        "newsletter",
+        _line(
+            r"^(subscribe|sign up)\b.{0,80}\bnewsletter\b.{0,80}$|^.{0,60}\bnewsletter\b.{0,20}$"
+        ),
+        max_words=25,
+    ),
+    LineRule("consent", _line(r"^.{0,80}\bwe use cookies\b.{0,200}$"), max_words=45),
+    LineRule(
+        "relative-date",
+        _line(r"^\d+\s+(seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+ago$"),
+    ),
+    LineRule(
+        "category-tags",
+        _line(r"^(categories|category|tags|tagged|filed under)\s*:.{0,120}$"),
+        max_words=20,
+    ),
+)
