@@ -30,6 +30,7 @@ from .errors import ExtractionError
 from .metadata import Metadata, extract_metadata
 from .pagetype import page_type
 from .prune import prune
+from .recover import recover
 from .rules import ELEMENT_RULES
 from .sites import site_for
 from .textfilter import filter_paragraphs
@@ -157,10 +158,12 @@ def extract(
         work = deepcopy(container)
         removed += prune(work, rules)
         body: _Element | None = _container_body(work)
+        paragraphs = paragraphs_from_body(body)
     else:
         removed += prune(tree, rules)
         body = _trafilatura_body(tree, url)
-    paragraphs = _drop_title(paragraphs_from_body(body), md.title)
+        paragraphs = recover(tree, paragraphs_from_body(body), rules, md.title)
+    paragraphs = _drop_title(paragraphs, md.title)
     paragraphs, dropped = filter_paragraphs(paragraphs)
     removed += dropped
     if not paragraphs:

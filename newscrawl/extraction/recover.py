@@ -1,0 +1,209 @@
+"""Second pass over the page: align the scorer's output with the DOM, then fill its gaps.
+
+trafilatura is good at finding *where* the article is, less so at keeping all
+of it: it drops subheadings, short list items and table rows that sit between
+paragraphs it kept. This pass maps its output back onto the page's leaf
+blocks (by shared word shingles), and adds back the blocks that lie between
+the first and last kept block, inside the same container, when they look like
+article content (a heading, list item, paragraph, quote, code or table row;
+few links; not in a boilerplate element; not a boilerplate line).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from lxml.etree import _Element
+
+from .prune import matching_rule
+from .rules import ELEMENT_RULES, ElementRule
+from .textfilter import line_rule
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+#: Elements that hold a paragraph of text.
+LEAF_TAGS = _words(
+    "p h1 h2 h3 h4 h5 h6 li blockquote pre td th dt dd figcaption div caption address"
+)
+HEADINGS = _words("h1 h2 h3 h4 h5 h6")
+#: Content never comes from inside these.
+NEVER = _words(
+    "nav aside form footer header button select option label script style noscript "
+    "template svg iframe menu"
+)
+_TOKEN = re.compile(r"\w+")
+_WS = re.compile(r"\s+")
+SHINGLE = 3
+
+
+def _text(el: _Element) -> str:
+    parts: list[str] = []
+
+    def walk(node: _Element) -> None:
+        if node.text:
+            parts.append(node.text)
+        for child in node:
+            if isinstance(child.tag, str) and child.tag not in ("script", "style", "noscript"):
+                walk(child)  # (comments and processing instructions: their text is not shown)
+            if child.tail:
+                parts.append(child.tail)
+
+    walk(el)
+    return _WS.sub(" ", " ".join(parts)).strip()
+
+
+def leaf_blocks(root: _Element) -> Iterator[_Element]:
+    """Block elements that contain no other block element, in document order."""
+    for el in root.iter():
+        if not isinstance(el.tag, str) or el.tag not in LEAF_TAGS:
+            continue
+        if any(isinstance(d.tag, str) and d.tag in LEAF_TAGS for d in el.iterdescendants()):
+            continue
+        yield el
+
+
+def _shingles(tokens: list[str]) -> set[tuple[str, ...]]:
+    if len(tokens) < SHINGLE:
+        return {tuple(tokens)} if tokens else set()
+    return {tuple(tokens[i : i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1)}
+
+
+def _link_words(el: _Element) -> int:
+    return sum(len(_TOKEN.findall(a.xpath("string()"))) for a in el.iter("a"))
+
+
+def _in_never(el: _Element, container: _Element, rules: Iterable[ElementRule]) -> bool:
+    node: _Element | None = el
+    while node is not None and node is not container:
+        if node.tag in NEVER or matching_rule(node, rules) is not None:
+            return True
+        node = node.getparent()
+    return False
+
+
+def _common_ancestor(elements: list[_Element]) -> _Element | None:
+    if not elements:
+        return None
+    chains = [list(reversed([e, *e.iterancestors()])) for e in elements]
+    common = None
+    for nodes in zip(*chains, strict=False):
+        if all(n is nodes[0] for n in nodes):
+            common = nodes[0]
+        else:
+            break
+    return common
+
+
+#: A gap is filled only when it is this short: longer runs of dropped blocks between
+#: kept paragraphs are widgets more often than article (galleries, related cards).
+MAX_RUN_BLOCKS = 3
+MAX_RUN_WORDS = 80
+GAP_TAGS = frozenset(("p", "li", "blockquote", "pre", *HEADINGS))
+
+
+_CREDIT = re.compile(r"\b(photo|image|picture|credit)s?\s*(:|by\b)|\|\s*photo", re.I)
+
+
+def _is_caption(el: _Element) -> bool:
+    """Inside a figure or an element whose class or id says caption or credit."""
+    for node in (el, *el.iterancestors()):
+        if node.tag in ("figure", "figcaption"):
+            return True
+        marks = f"{node.get('class') or ''} {node.get('id') or ''}".lower()
+        if "caption" in marks or "credit" in marks:
+            return True
+    return False
+
+
+def _fits(
+    run: list[int],
+    leaves: list[tuple[_Element, str, int, bool]],
+    container: _Element,
+    rules: tuple[ElementRule, ...],
+    title_norm: str,
+) -> bool:
+    """May this run of dropped blocks (between two kept ones) go back into the text?"""
+    if len(run) > MAX_RUN_BLOCKS or sum(leaves[i][2] for i in run) > MAX_RUN_WORDS:
+        return False
+    for i in run:
+        el, text, words, _ = leaves[i]
+        if el.tag not in GAP_TAGS or container not in el.iterancestors():
+            return False
+        if _is_caption(el) or _CREDIT.search(text):
+            return False
+        if _in_never(el, container, rules) or line_rule(text) is not None:
+            return False
+        if text.casefold() == title_norm or _link_words(el) > 0.5 * words:
+            return False
+    return True
+
+
+def recover(
+    tree: _Element,
+    paragraphs: list[str],
+    rules: tuple[ElementRule, ...] = ELEMENT_RULES,
+    title: str | None = None,
+) -> list[str]:
+    """The scorer's ``paragraphs`` with the article blocks it dropped put back in place.
+
+    Returns ``paragraphs`` unchanged when the alignment is not clear enough.
+    """
+    para_tokens = [[t.lower() for t in _TOKEN.findall(p)] for p in paragraphs]
+    total = sum(map(len, para_tokens))
+    if total < 30:
+        return paragraphs
+    out_shingles = set().union(*(_shingles(t) for t in para_tokens))
+    leaves: list[tuple[_Element, str, int, bool]] = []
+    owner: dict[tuple[str, ...], int] = {}
+    for el in leaf_blocks(tree):
+        text = _text(el)
+        tokens = [t.lower() for t in _TOKEN.findall(text)]
+        if not tokens:
+            continue
+        sh = _shingles(tokens)
+        kept = len(sh & out_shingles) >= 0.5 * len(sh)
+        for shingle in sh:
+            owner.setdefault(shingle, len(leaves))
+        leaves.append((el, text, len(tokens), kept))
+    kept_idx = [i for i, leaf in enumerate(leaves) if leaf[3]]
+    if sum(leaves[i][2] for i in kept_idx) < 0.6 * total:
+        return paragraphs  # the output does not map onto the page's blocks well
+    container = _common_ancestor([leaves[i][0] for i in kept_idx])
+    if container is None:
+        return paragraphs
+    first, last = min(kept_idx), max(kept_idx)
+    title_norm = _WS.sub(" ", title or "").strip().casefold()
+    gaps: list[int] = []
+    added = 0
+    run: list[int] = []
+    for i in range(first, last + 1):
+        if not leaves[i][3]:
+            run.append(i)
+            continue
+        if run and _fits(run, leaves, container, rules, title_norm):
+            gaps += run
+            added += sum(leaves[j][2] for j in run)
+        run = []
+    if not gaps or added > 0.5 * total:
+        return paragraphs  # nothing to add, or too much: trust the scorer
+    # anchor each output paragraph on the leaf most of its shingles come from
+    anchors: list[int | None] = []
+    for tokens in para_tokens:
+        votes: dict[int, int] = {}
+        for shingle in _shingles(tokens):
+            if (leaf := owner.get(shingle)) is not None:
+                votes[leaf] = votes.get(leaf, 0) + 1
+        anchors.append(max(votes, key=lambda k: votes[k]) if votes else None)
+    result: list[str] = []
+    pending = iter(gaps)
+    nxt: int | None = next(pending, None)
+    for paragraph, anchor in zip(paragraphs, anchors, strict=True):
+        while nxt is not None and anchor is not None and nxt < anchor:
+            result.append(leaves[nxt][1])
+            nxt = next(pending, None)
+        result.append(paragraph)
+    return result
