@@ -40,6 +40,7 @@ MAX_CHARS = 5_000_000
 #: Deeper trees are flattened by lxml's parser anyway; we refuse absurd nesting early.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WS = re.compile(r"\s+")
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 #: trafilatura's output elements that are paragraphs of their own.
 _BLOCKS = frozenset(("p", "head", "item", "quote", "code", "row", "list", "table", "div"))
 
@@ -63,10 +64,40 @@ def decode(html: str | bytes, content_type: str | None = None) -> str:
             _, text = html_to_unicode(content_type, html)
     if len(text) > MAX_CHARS:
         text = text[:MAX_CHARS]
-    return _CONTROL.sub("", text)
+    return _CONTROL.sub("", repair_mojibake(text))
+
+
+#: UTF-8 text that was decoded as Latin-1 or Windows-1252 somewhere upstream and
+#: re-encoded ("youâ€™re", "youâ\x80\x99re"): a lead byte as a character, then
+#: continuation bytes as characters.
+_MOJIBAKE = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6"
+    "\u2030\u0160\u2039\u0152\u017d\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc"
+    "\u2122\u0161\u203a\u0153\u017e\u0178]{1,3}"
+)
+
+
+def repair_mojibake(text: str) -> str:
+    """Undo double-encoded UTF-8 runs, each only where it decodes back cleanly."""
+    if not _MOJIBAKE.search(text):
+        return text
+
+    def fix(match: re.Match[str]) -> str:
+        run = match.group(0)
+        for codec in ("latin-1", "cp1252"):
+            try:
+                return run.encode(codec).decode("utf-8")
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                continue
+        return run
+
+    return _MOJIBAKE.sub(fix, text)
 
 
 def parse(text: str) -> HtmlElement:
+    # lxml refuses a str with an XML encoding declaration, and trafilatura then
+    # re-parses the bytes without knowing their encoding (mojibake): drop it
+    text = _XML_DECLARATION.sub("", text, count=1)
     try:
         tree = load_html(text)
     except Exception as exc:  # lxml raises a zoo of errors on hostile input
