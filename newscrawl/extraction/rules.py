@@ -126,6 +126,12 @@ def _line(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
+_MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DATE = (
+    rf"({_MONTH}\s+\d{{1,2}}(st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}"
+    r"|\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})"
+)
+
 LINE_RULES: tuple[LineRule, ...] = (
     LineRule(
         "reading-time",
@@ -165,6 +171,40 @@ LINE_RULES: tuple[LineRule, ...] = (
         "relative-date",
         _line(r"^\d+\s+(seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+ago$"),
     ),
+    LineRule(
+        "table-of-contents",
+        _line(
+            r"^(table of contents|contents|in this article|on this page|jump to( section)?:?"
+            r"|skip to (main )?content|back to (blog|top|news|articles)|about the author"
+            r"|disclaimer:?|loading( \w+)?\.\.\.|skip advertisement)$"
+        ),
+    ),
+    LineRule(
+        "affiliate",
+        _line(
+            r"\b(earns? (us )?(a )?(small )?(commission|fee)|affiliate (links?|commissions?)"
+            r"|as an amazon associate|products are (chosen|selected) independently"
+            r"|we buy all the products we test|may receive compensation)\b"
+        ),
+        max_words=60,
+    ),
+    LineRule(
+        "dateline",
+        _line(
+            rf"^((updated|published|posted|modified|last updated|date)\s*(on|:)?\s*)?{_DATE}"
+            r"(\s*[·•|,-]\s*.{0,30})?$"
+        ),
+    ),
+    LineRule(
+        "byline",
+        re.compile(
+            r"^[Bb][Yy]:?\s+[A-Z][\w.'’-]*(\s+(and\s+|&\s+)?[A-Z][\w.'’-]*){0,6}"
+            r"(\s*[|⋅•·,]\s*.{0,80})?$"
+        ),
+        max_words=20,
+    ),
+    LineRule("copyright", _line(r"^(©|copyright\b|\(c\)\s).{0,200}$"), max_words=40),
+    LineRule("links-only", _line(r"^(\[\d+\]\s*)?(https?://\S+\s*)+$"), max_words=40),
     LineRule(
         "category-tags",
         _line(r"^(categories|category|tags|tagged|filed under)\s*:.{0,120}$"),
