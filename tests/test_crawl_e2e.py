@@ -1,0 +1,132 @@
+"""The crawl end to end: `scrapy crawl gqn` on the fixture site, real engine, real HTTP."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from newscrawl.devserver import FIXTURE_ORIGIN, SiteServer
+from newscrawl.evaluation.metric import page_scores
+from tests.conftest import Crawler, CrawlResult, goldens, read_jsonl
+
+SCHEMA = json.loads(resources.files("newscrawl").joinpath("schema/item.schema.json").read_text())
+
+
+def local(url: str, server: SiteServer) -> str:
+    return url.replace(FIXTURE_ORIGIN, server.base_url.rstrip("/"))
+
+
+@pytest.fixture(scope="module")
+def crawl(tmp_path_factory: pytest.TempPathFactory) -> tuple[CrawlResult, SiteServer, Path]:
+    """One full crawl of the fixture site, shared by the tests of this module."""
+    from tests.conftest import SITE
+
+    work = tmp_path_factory.mktemp("e2e")
+    feed = work / "feed.jsonl"
+    with SiteServer(SITE) as server:
+        result = Crawler(work).run(server.base_url, "-O", str(feed))
+    return result, server, feed
+
+
+def news_goldens() -> dict[str, dict[str, Any]]:
+    """Golden of each news article's normal page, keyed by its canonical path."""
+    return {
+        path: gold
+        for path, gold in goldens().items()
+        if gold["kind"] == "news" and not path.endswith("/amp/")
+    }
+
+
+def test_run_succeeds_with_a_summary(crawl: tuple[CrawlResult, SiteServer, Path]) -> None:
+    result, _, _ = crawl
+    assert result.returncode == 0, result.log[-5000:]
+    assert "Traceback" not in result.log
+    assert result.summary["status"] == "ok"
+    assert result.summary["new"] == len(result.items)
+    assert "newscrawl gqn ok: fetched=" in result.log
+
+
+def test_every_news_article_exactly_once(crawl: tuple[CrawlResult, SiteServer, Path]) -> None:
+    result, server, _ = crawl
+    expected = {local(g["canonical_url"], server) for g in news_goldens().values()}
+    emitted = Counter(item["canonical_url"] for item in result.items)
+    assert max(emitted.values()) == 1
+    assert set(emitted) == expected
+
+
+def test_job_ads_and_listings_are_not_items(crawl: tuple[CrawlResult, SiteServer, Path]) -> None:
+    result, server, _ = crawl
+    urls = {item["url"] for item in result.items}
+    assert not any(p in u for u in urls for p in ("/category/", "/tag/", "/author/", "/page/"))
+    jobs = {local(g["canonical_url"], server) for g in goldens().values() if g["kind"] == "job"}
+    assert jobs and not jobs & urls
+    skipped = {r["url"] for r in result.rejects if r["reason"] == "category:jobs"}
+    assert skipped == jobs  # each job ad is recorded, with its reason
+    assert result.stats["newscrawl/rejected/policy/category"] == len(jobs)
+
+
+def test_items_match_the_schema(crawl: tuple[CrawlResult, SiteServer, Path]) -> None:
+    result, _, _ = crawl
+    for item in result.items:
+        jsonschema.validate(item, SCHEMA)
+
+
+def test_text_matches_golden_without_boilerplate(
+    crawl: tuple[CrawlResult, SiteServer, Path],
+) -> None:
+    result, server, _ = crawl
+    by_url = {item["canonical_url"]: item for item in result.items}
+    f1s, leaks = [], []
+    for gold in news_goldens().values():
+        item = by_url[local(gold["canonical_url"], server)]
+        f1s.append(page_scores(item["text"], gold["text"]).f1)
+        low = item["text"].casefold()
+        leaks += [(gold["canonical_url"], s) for s in gold["without"] if s.casefold() in low]
+    assert sum(f1s) / len(f1s) >= 0.99
+    assert leaks == []
+
+
+def test_metadata_fields_are_filled(crawl: tuple[CrawlResult, SiteServer, Path]) -> None:
+    result, server, _ = crawl
+    by_url = {item["canonical_url"]: item for item in result.items}
+    for gold in news_goldens().values():
+        item = by_url[local(gold["canonical_url"], server)]
+        assert item["title"] == gold["title"]
+        assert item["authors"] == gold["authors"]
+        assert item["published"] == gold["published"]
+        assert item["modified"] == gold["modified"]
+        assert item["categories"] == gold["categories"]
+        assert item["tags"] == gold["tags"]
+        assert item["language"] == gold["language"]
+        assert item["description"] == gold["description"]
+        assert item["image"] == local(gold["image"], server)
+        assert item["site_name"] == "GQN"
+
+
+def test_scrapy_feed_option_works_too(crawl: tuple[CrawlResult, SiteServer, Path]) -> None:
+    result, _, feed = crawl
+    exported = read_jsonl(feed)
+    assert sorted(i["canonical_url"] for i in exported) == sorted(
+        i["canonical_url"] for i in result.items
+    )
+    assert all("body" not in i and "article" not in i for i in exported)  # only clean items
+
+
+def test_missing_address_fails_clearly(crawler: Crawler) -> None:
+    result = crawler.run("")
+    assert result.returncode == 1
+    assert "No usable site address" in result.log
+
+
+def test_unreachable_site_fails_clearly(crawler: Crawler) -> None:
+    result = crawler.run("http://127.0.0.1:9/", "-s", "RETRY_TIMES=0")
+    assert result.returncode == 1
+    assert "is unreachable" in result.log
+    assert result.summary["status"] == "failed"
+    assert "site unreachable" in result.summary["problems"]
