@@ -41,8 +41,18 @@ MAX_CHARS = 5_000_000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WS = re.compile(r"\s+")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_TAG = re.compile(r"<[a-zA-Z!]")
 #: trafilatura's output elements that are paragraphs of their own.
 _BLOCKS = frozenset(("p", "head", "item", "quote", "code", "row", "list", "table", "div"))
+
+
+def looks_binary(data: bytes) -> bool:
+    """Many NUL or control bytes at the start: an image, archive or other binary."""
+    head = data[:4096]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False  # UTF-16 text has NULs by design
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return bool(head) and controls > 0.1 * len(head)
 
 
 def decode(html: str | bytes, content_type: str | None = None) -> str:
@@ -172,9 +182,13 @@ def extract(
     Raises :class:`ExtractionError` (with a short ``reason``) when the page is
     not HTML or holds no main text.
     """
+    if isinstance(html, bytes) and looks_binary(html):
+        raise ExtractionError("binary", "the body is not text")
     text = decode(html, content_type)
     if not text.strip():
         raise ExtractionError("empty", "no content")
+    if not _TAG.search(text, 0, 100_000):
+        raise ExtractionError("not-html", "no HTML markup")
     tree = parse(text)
     md = extract_metadata(tree, url)
     site = site_for(tree, url)
