@@ -85,6 +85,7 @@ class Coordinator:
         self.server = server
         self.worker = worker_id(crawler.settings)
         self.ttl = crawler.settings.getint("NEWSCRAWL_WORKER_TTL", 30)
+        self.poll_interval = crawler.settings.getfloat("NEWSCRAWL_WORKER_POLL_INTERVAL", 1.0)
         self.prefix = KEY_PREFIX % {"spider": crawler.spidercls.name}
 
     @classmethod
@@ -106,6 +107,12 @@ class Coordinator:
         self.server.set(self._key(self.worker), state, ex=self.ttl)
 
     def spider_opened(self, spider: Any) -> None:
+        # An idle worker asks the shared queue for work only on the engine's heartbeat
+        # (5 s in Scrapy); a shorter one lets idle workers join in quickly. Scrapy has
+        # no setting for it: set the engine's attribute when it exists.
+        engine = self.crawler.engine
+        if engine is not None and hasattr(engine, "_SLOT_HEARTBEAT_INTERVAL"):
+            engine._SLOT_HEARTBEAT_INTERVAL = self.poll_interval
         self._beat("busy")
         logger.info("Worker %s joined the shared crawl of %s", self.worker, spider.name)
 

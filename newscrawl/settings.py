@@ -122,6 +122,8 @@ NEWSCRAWL_EXTRACT_TIMEOUT = 60.0
 NEWSCRAWL_REDIS_URL = ""
 # This worker's name in the shared crawl (default: host name and process id).
 NEWSCRAWL_WORKER_ID = ""
+# How often an idle worker looks for work in the shared queue (seconds).
+NEWSCRAWL_WORKER_POLL_INTERVAL = 1.0
 
 # Learn each site's template (blocks recurring across its pages) and remove it.
 NEWSCRAWL_SITE_TEMPLATES = True

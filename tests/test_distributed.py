@@ -79,7 +79,7 @@ def test_two_workers_share_one_crawl(site_dir: Path, redis_url: str, tmp_path: P
     workers = [Crawler(tmp_path / f"worker{i}") for i in range(2)]
     for w in workers:
         w.workdir.mkdir()
-    with SiteServer(site_dir, delay=0.02) as server:
+    with SiteServer(site_dir, delay=0.15) as server:
         run_workers(server.base_url, redis_url, workers)
         per_worker = [w.all_items() for w in workers]
         emitted = Counter(i["canonical_url"] for items in per_worker for i in items)
