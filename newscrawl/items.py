@@ -48,4 +48,5 @@ class ArticleItem(scrapy.Item):
     fingerprint = scrapy.Field()  # SimHash of the text, "simhash:<16 hex digits>"
     duplicate_of = scrapy.Field()  # canonical URL of an earlier near-copy, or None
     revision = scrapy.Field()  # 1 when first emitted, +1 each time it changed
+    removed = scrapy.Field()  # boilerplate blocks removed, by kind ({"share": 2, ...})
     schema_version = scrapy.Field()

@@ -90,6 +90,7 @@ def article_item(page: Page, article: Article, fingerprint: int) -> ArticleItem:
         fingerprint=f"simhash:{fingerprint:016x}",
         duplicate_of=None,
         revision=1,
+        removed=dict(sorted(article.removed.items())),
         schema_version=SCHEMA_VERSION,
     )
 
@@ -102,15 +103,15 @@ class SiteTemplates:
     """The crawl side of site-template learning (``newscrawl.extraction.templates``).
 
     One model per host, loaded from the crawl state and saved back at the end.
-    A host's first pages are only observed until ``warmup`` pages are in (or
-    ``warmup_timeout`` seconds pass): then they are extracted with what was
+    A new host's first pages are only observed, and held, until the model has
+    seen enough (see :meth:`wait_warm`): then they are extracted with what was
     learned, so a new site's first articles are not worse off than its later ones.
     """
 
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
         self.crawler = crawler
-        self.warmup = settings.getint("NEWSCRAWL_TEMPLATE_WARMUP", 10)
+        self.warmup = settings.getint("NEWSCRAWL_TEMPLATE_WARMUP", 50)
         self.warmup_timeout = settings.getfloat("NEWSCRAWL_TEMPLATE_WARMUP_TIMEOUT", 10.0)
         self.options: dict[str, Any] = {
             "min_pages": settings.getint("NEWSCRAWL_TEMPLATE_MIN_PAGES", 5),
@@ -119,6 +120,8 @@ class SiteTemplates:
         self.models: dict[str, SiteTemplate] = {}
         self._rules: dict[str, tuple[int, TemplateRules]] = {}
         self._warm: dict[str, asyncio.Event] = {}
+        #: Pages of cold hosts fetched but not observed yet.
+        self.observing = 0
 
     def model(self, host: str) -> SiteTemplate:
         model = self.models.get(host)
@@ -151,21 +154,26 @@ class SiteTemplates:
                 self._warm.setdefault(host, asyncio.Event()).set()
 
     async def wait_warm(self, host: str) -> None:
-        """Until the host's model is warm, no more pages are coming, or the timeout passes."""
+        """Hold a new site's page until its model has seen enough pages: ``warmup`` of
+        them, or every page this run will soon bring (nothing more in flight or queued),
+        or as many as Scrapy's memory bound lets wait (backout), or the timeout."""
         event = self._warm.setdefault(host, asyncio.Event())
         deadline = asyncio.get_running_loop().time() + self.warmup_timeout
-        while not self.is_warm(host) and not self._nothing_coming():
+        while not self.is_warm(host) and not self._stop_waiting():
             left = deadline - asyncio.get_running_loop().time()
             if left <= 0:
                 return
             with contextlib.suppress(asyncio.TimeoutError, TimeoutError):
                 await asyncio.wait_for(event.wait(), min(left, 0.25))
 
-    def _nothing_coming(self) -> bool:
-        """No download in flight and none queued: no further page will warm a model."""
+    def _stop_waiting(self) -> bool:
+        if self.observing:
+            return False  # fetched pages are about to teach the model more
         engine = self.crawler.engine
         if engine is None:
             return True
+        if engine.needs_backout():
+            return True  # Scrapy holds as much as it may: waiting longer stalls the crawl
         scheduler = engine.scheduler
         pending = scheduler is not None and scheduler.has_pending_requests()
         return not engine.downloader.active and not pending
@@ -229,9 +237,13 @@ class ExtractionPipeline:
         host = urlsplit(url).hostname or ""
         if not self.templates.is_warm(host):
             # a new site: learn from its first pages before extracting them
-            first = await self.pool.extract(
-                body, content_type, url, observe=True, extract_text=False
-            )
+            self.templates.observing += 1
+            try:
+                first = await self.pool.extract(
+                    body, content_type, url, observe=True, extract_text=False
+                )
+            finally:
+                self.templates.observing -= 1
             self.templates.observe(host, first.blocks)
             await self.templates.wait_warm(host)
             return await self.pool.extract(body, content_type, url, self.templates.rules(host))

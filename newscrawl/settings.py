@@ -127,8 +127,9 @@ NEWSCRAWL_WORKER_POLL_INTERVAL = 1.0
 
 # Learn each site's template (blocks recurring across its pages) and remove it.
 NEWSCRAWL_SITE_TEMPLATES = True
-# A site's first pages are held back until this many are seen (or the timeout passes).
-NEWSCRAWL_TEMPLATE_WARMUP = 10
+# A new site's first pages are held back until this many are seen (or every page the run
+# has fetched so far, or as many as Scrapy lets wait, or the timeout passes).
+NEWSCRAWL_TEMPLATE_WARMUP = 50
 NEWSCRAWL_TEMPLATE_WARMUP_TIMEOUT = 10.0
 # A block is template when it recurs on at least this many pages and this share of them.
 NEWSCRAWL_TEMPLATE_MIN_PAGES = 5

@@ -103,6 +103,10 @@ def _common_ancestor(elements: list[_Element]) -> _Element | None:
 MAX_RUN_BLOCKS = 3
 MAX_RUN_WORDS = 80
 GAP_TAGS = frozenset(("p", "li", "blockquote", "pre", *HEADINGS))
+#: ... unless the run is only a subheading and list items without links.
+LIST_RUN_TAGS = frozenset(("li", *HEADINGS))
+MAX_LIST_RUN_BLOCKS = 12
+MAX_LIST_RUN_WORDS = 250
 
 
 _CREDIT = re.compile(r"\b(photo|image|picture|credit)s?\s*(:|by\b)|\|\s*photo", re.I)
@@ -127,7 +131,14 @@ def _fits(
     title_norm: str,
 ) -> bool:
     """May this run of dropped blocks (between two kept ones) go back into the text?"""
-    if len(run) > MAX_RUN_BLOCKS or sum(leaves[i][2] for i in run) > MAX_RUN_WORDS:
+    words = sum(leaves[i][2] for i in run)
+    lists_only = all(leaves[i][0].tag in LIST_RUN_TAGS for i in run)
+    if lists_only:  # a subheading and its list: longer runs are fine, links are not
+        if len(run) > MAX_LIST_RUN_BLOCKS or words > MAX_LIST_RUN_WORDS:
+            return False
+        if any(leaves[i][0].find(".//a") is not None for i in run):
+            return False
+    elif len(run) > MAX_RUN_BLOCKS or words > MAX_RUN_WORDS:
         return False
     for i in run:
         el, text, words, _ = leaves[i]
