@@ -55,6 +55,16 @@ class LoggedRequest:
     headers: dict[str, str]
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A client that hangs up (a crawler timing out, a test resetting) is no error here."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        import sys
+
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
 class SiteServer:
     """Serve ``root`` on ``http://127.0.0.1:<port>/`` in a background thread.
 
@@ -78,7 +88,7 @@ class SiteServer:
         self.handlers: dict[str, Handler] = {}
         self._cache: dict[Path, tuple[tuple[int, int], bytes, str]] = {}
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer((host, port), self._make_handler())
+        self._httpd = _QuietServer((host, port), self._make_handler())
         self._httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
 

@@ -15,9 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from w3lib.encoding import html_to_unicode
-
 from newscrawl.extraction import Article
+from newscrawl.extraction.core import decode
 from newscrawl.extraction.templates import (
     Removal,
     SiteTemplate,
@@ -96,6 +95,5 @@ def stored_template(state_dir: Path, spider: str, host: str) -> SiteTemplate | N
 
 def explain(html: bytes, url: str | None, rules: TemplateRules | None, source: str) -> Explanation:
     """Extract a page as the crawl would with ``rules``, keeping every template removal."""
-    _, text = html_to_unicode(None, html)
-    article, removals, _ = extract_with_template(text, url, rules)
+    article, removals, _ = extract_with_template(decode(html), url, rules)
     return Explanation(source, url, article, rules.pages if rules else 0, removals)

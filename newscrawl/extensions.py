@@ -18,7 +18,7 @@ from typing import IO, Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.http import Response
+from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
 from newscrawl.pipelines import Rejected
@@ -55,6 +55,7 @@ class RunReport:
         crawler.signals.connect(ext.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(ext.spider_error, signal=signals.spider_error)
         crawler.signals.connect(ext.page_rejected, signal=page_rejected)
+        crawler.signals.connect(ext.request_dropped, signal=signals.request_dropped)
         return ext
 
     def spider_opened(self, spider: Any) -> None:
@@ -94,8 +95,21 @@ class RunReport:
             url = getattr(response, "url", "") or str(getattr(item, "get", lambda _k: "")("url"))
             self.record(url, "pipeline", type(exception).__name__, str(exception))
 
-    def page_rejected(self, url: str, stage: str, reason: str, detail: str = "", **_: Any) -> None:
-        self.record(url, stage, reason, detail)
+    def page_rejected(
+        self, url: str, stage: str, reason: str, detail: str = "", kind: str = "error", **_: Any
+    ) -> None:
+        self.record(url, stage, reason, detail, kind)
+
+    def request_dropped(self, request: Request, spider: Any) -> None:
+        """An article request the scheduler refused: a redirect back to a URL already seen."""
+        if "newscrawl" not in request.meta:
+            return
+        chain = request.meta.get("redirect_urls", [])
+        url = chain[0] if chain else request.url
+        if request.url in chain:
+            self.record(url, "fetch", "redirect-loop", " -> ".join([*chain, request.url]))
+        else:
+            self.record(url, "fetch", "redirect-to-known", request.url, kind="skip")
 
     def spider_error(self, failure: Failure, response: Response, spider: Any) -> None:
         self.record(response.url, "spider", type(failure.value).__name__, failure.getErrorMessage())

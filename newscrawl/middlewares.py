@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import asyncio
+import random
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
+from scrapy.utils.response import response_status_message
 
 from newscrawl.run import Run
 
@@ -81,3 +86,56 @@ class IncrementalFetchMiddleware:
             self._count("304")
             raise Unchanged("304")
         return response
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's retries, spaced out: ``Retry-After`` when the server sends one
+    (capped by ``NEWSCRAWL_RETRY_MAX_DELAY``), else exponential backoff from
+    ``NEWSCRAWL_RETRY_BACKOFF`` seconds with jitter. The wait holds only the
+    retried request; other downloads go on."""
+
+    def __init__(self, settings: Any) -> None:
+        super().__init__(settings)
+        self.backoff = settings.getfloat("NEWSCRAWL_RETRY_BACKOFF", 1.0)
+        self.max_delay = settings.getfloat("NEWSCRAWL_RETRY_MAX_DELAY", 60.0)
+
+    def delay(self, request: Request, response: Response | None = None) -> float:
+        if response is not None and (header := response.headers.get(b"Retry-After")):
+            after = retry_after_seconds(header.decode("latin-1"))
+            if after is not None:
+                return min(after, self.max_delay)
+        tries = int(request.meta.get("retry_times", 0))
+        return min(self.backoff * 2**tries * random.uniform(0.75, 1.25), self.max_delay)
+
+    async def process_response(  # type: ignore[override]
+        self, request: Request, response: Response, spider: Any = None
+    ) -> Request | Response:
+        if request.meta.get("dont_retry") or response.status not in self.retry_http_codes:
+            return response
+        retry = self._retry(request, response_status_message(response.status))
+        if retry is None:
+            return response
+        await asyncio.sleep(self.delay(request, response))
+        return retry
+
+    async def process_exception(  # type: ignore[override]
+        self, request: Request, exception: Exception, spider: Any = None
+    ) -> Request | Response | None:
+        if not isinstance(exception, self.exceptions_to_retry) or request.meta.get("dont_retry"):
+            return None
+        retry = self._retry(request, exception)
+        if retry is not None:
+            await asyncio.sleep(self.delay(request))
+        return retry
+
+
+def retry_after_seconds(value: str) -> float | None:
+    """``Retry-After``: seconds, or an HTTP date."""
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max((when - datetime.now(timezone.utc)).total_seconds(), 0.0)

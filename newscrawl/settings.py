@@ -73,6 +73,9 @@ ITEM_PIPELINES = {
 }
 
 DOWNLOADER_MIDDLEWARES = {
+    # Scrapy's retries, with Retry-After honoured and exponential backoff.
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "newscrawl.middlewares.BackoffRetryMiddleware": 550,
     # Skip articles unchanged since the last run (sitemap lastmod), else ask with
     # If-None-Match / If-Modified-Since and treat a 304 as unchanged.
     "newscrawl.middlewares.IncrementalFetchMiddleware": 560,
@@ -104,6 +107,11 @@ NEWSCRAWL_OUTPUT_DIR = "output"
 
 # Where the crawl state (SQLite) and the run lock live.
 NEWSCRAWL_STATE_DIR = "state"
+
+# Retries wait NEWSCRAWL_RETRY_BACKOFF x 2^n seconds (with jitter), or what the server's
+# Retry-After says, never more than NEWSCRAWL_RETRY_MAX_DELAY.
+NEWSCRAWL_RETRY_BACKOFF = 1.0
+NEWSCRAWL_RETRY_MAX_DELAY = 60.0
 
 # Incremental runs: fetch and emit only new and changed articles (state in NEWSCRAWL_STATE_DIR).
 NEWSCRAWL_INCREMENTAL = True

@@ -21,9 +21,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
-from w3lib.encoding import html_to_unicode
-
 from newscrawl.extraction import Article, ExtractionError, extract
+from newscrawl.extraction.core import decode, looks_binary
 from newscrawl.extraction.templates import (
     Block,
     Removal,
@@ -60,7 +59,9 @@ def extract_page(
     - ``rules``: remove the site's template blocks first;
     - extract the article (unless ``extract_text`` is false) and fingerprint its text.
     """
-    _, text = html_to_unicode(content_type, body)
+    if looks_binary(body):
+        raise ExtractionError("binary", "the body is not text")
+    text = decode(body, content_type)
     if not (rules or observe):
         article = extract(text, url=url)
         return PageResult(article, simhash(article.text))

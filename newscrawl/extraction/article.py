@@ -21,8 +21,13 @@ def content_hash(text: str) -> str:
     return "sha256:" + hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()
 
 
+#: Each Chinese or Japanese character counts as a word (those scripts put no spaces
+#: between words); everything else counts by runs of word characters.
+_WORDS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|\w+")
+
+
 def count_words(text: str) -> int:
-    return len(re.findall(r"\w+", text))
+    return len(_WORDS.findall(text))
 
 
 @dataclass

@@ -18,12 +18,18 @@ import re
 from collections import Counter
 from copy import deepcopy
 
+import charset_normalizer
 import trafilatura
 from lxml import etree
 from lxml.etree import _Element
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
-from w3lib.encoding import html_to_unicode
+from w3lib.encoding import (
+    html_body_declared_encoding,
+    html_to_unicode,
+    http_content_type_encoding,
+    resolve_encoding,
+)
 
 from .article import Article
 from .errors import ExtractionError
@@ -56,25 +62,42 @@ def looks_binary(data: bytes) -> bool:
 
 
 def decode(html: str | bytes, content_type: str | None = None) -> str:
-    """Text of a page's bytes.
+    """Text of a page's bytes, trusting declarations only as far as the bytes agree.
 
-    A byte-order mark decides; else bytes that are valid UTF-8 are UTF-8 (pages
+    A byte-order mark decides. Else bytes that are valid UTF-8 are UTF-8 (pages
     and servers often declare a legacy charset for UTF-8 content, while legacy
-    text is almost never valid UTF-8); else the HTTP header, the meta charset
-    and detection, as browsers do.
+    text is almost never valid UTF-8). Else the charset the HTTP header or the
+    page declares, if the bytes decode cleanly in it; else detection
+    (charset_normalizer), then Windows-1252, with replacement characters.
     """
     if isinstance(html, str):
         text = html
     elif html.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         _, text = html_to_unicode(content_type, html)
     else:
-        try:
-            text = html.decode("utf-8")
-        except UnicodeDecodeError:
-            _, text = html_to_unicode(content_type, html)
+        text = _decode_unmarked(html, content_type)
     if len(text) > MAX_CHARS:
         text = text[:MAX_CHARS]
     return _CONTROL.sub("", repair_mojibake(text))
+
+
+def _decode_unmarked(data: bytes, content_type: str | None) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    declared = [
+        http_content_type_encoding(content_type) if content_type else None,
+        html_body_declared_encoding(data[:4096]),
+    ]
+    for encoding in dict.fromkeys(e for e in declared if e):
+        try:
+            return data.decode(resolve_encoding(encoding) or encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue  # the declaration lies
+    best = charset_normalizer.from_bytes(data[:200_000]).best()
+    encoding = best.encoding if best is not None else "cp1252"
+    return data.decode(encoding, errors="replace")
 
 
 #: UTF-8 text that was decoded as Latin-1 or Windows-1252 somewhere upstream and

@@ -15,16 +15,28 @@ import re
 from collections import deque
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import datetime, timezone
+from itertools import islice
 from typing import Any, ClassVar
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import scrapy
+from lxml import etree
 from scrapy.crawler import Crawler
-from scrapy.exceptions import CloseSpider
+from scrapy.exceptions import (
+    CloseSpider,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
 from scrapy.http import Request, Response, TextResponse
 from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from twisted.internet import defer, error
 from twisted.python.failure import Failure
+from twisted.web._newclient import ResponseNeverReceived
 
 from newscrawl.items import Page
 from newscrawl.middlewares import Unchanged
@@ -56,6 +68,8 @@ HTML_TYPES = (b"text/html", b"application/xhtml+xml")
 #: Articles go before further sitemaps and listing pages: the queue then holds about
 #: one sitemap's worth of article requests at a time, so memory does not grow with the site.
 ARTICLE_PRIORITY = 10
+#: The sitemap protocol's limit per file; anything beyond is not a sitemap we read.
+MAX_SITEMAP_ENTRIES = 50_000
 SITEMAP_PRIORITY = -10
 
 
@@ -163,15 +177,23 @@ class NewsSiteSpider(scrapy.Spider):
             self.crawler.stats.inc_value("newscrawl/discovery/invalid_sitemap")
             yield from self.next_sitemap()
             return
-        sitemap = Sitemap(body)
-        if sitemap.type == "sitemapindex":
-            for entry in sitemap:
+        try:
+            sitemap = Sitemap(body)
+            kind = sitemap.type
+            entries = list(islice(sitemap, MAX_SITEMAP_ENTRIES))
+        except (StopIteration, ValueError, etree.LxmlError) as exc:
+            self.logger.warning("Ignoring invalid sitemap %s: %r", response.url, exc)
+            self.crawler.stats.inc_value("newscrawl/discovery/invalid_sitemap")
+            yield from self.next_sitemap()
+            return
+        if kind == "sitemapindex":
+            for entry in entries:
                 loc = entry.get("loc", "")
                 if loc and self.sitemap_follow.search(loc) and not self.sitemap_skip.search(loc):
                     self._sitemap_backlog.append(urljoin(response.url, loc))
-        elif sitemap.type == "urlset":
+        elif kind == "urlset":
             self.crawler.stats.inc_value("newscrawl/discovery/sitemaps")
-            for entry in sitemap:
+            for entry in entries:
                 loc = entry.get("loc")
                 if loc:
                     yield from self.article_requests(
@@ -337,11 +359,58 @@ class NewsSiteSpider(scrapy.Spider):
         if failure.check(Unchanged):
             return  # not an error: counted by the middleware
         request = getattr(failure, "request", None)
-        response = getattr(failure.value, "response", None)
-        reason = f"http-{response.status}" if response is not None else type(failure.value).__name__
-        self.reject(getattr(request, "url", "?"), "fetch", reason, failure.getErrorMessage())
+        reason, kind = fetch_failure_reason(failure)
+        self.reject(getattr(request, "url", "?"), "fetch", reason, failure.getErrorMessage(), kind)
 
-    def reject(self, url: str, stage: str, reason: str, detail: str = "") -> None:
+    def reject(
+        self, url: str, stage: str, reason: str, detail: str = "", kind: str = "error"
+    ) -> None:
         self.crawler.signals.send_catch_log(
-            page_rejected, url=url, stage=stage, reason=reason, detail=detail, spider=self
-        )
+            page_rejected, url=url, stage=stage, reason=reason, detail=detail, kind=kind,
+            spider=self,
+        )  # fmt: skip
+
+
+TIMEOUTS = (
+    DownloadTimeoutError,
+    TimeoutError,
+    defer.TimeoutError,
+    error.TimeoutError,
+    error.TCPTimedOutError,
+)
+CONNECTION_ERRORS = (
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    ResponseDataLossError,
+    error.ConnectionRefusedError,
+    error.ConnectionLost,
+    error.ConnectionDone,
+    ResponseNeverReceived,
+    ConnectionResetError,
+)
+
+
+def fetch_failure_reason(failure: Failure) -> tuple[str, str]:
+    """(reason, kind) of a failed article fetch, for the rejects file."""
+    exc = failure.value
+    message = failure.getErrorMessage().lower()
+    response = getattr(exc, "response", None)
+    if response is not None:
+        return f"http-{response.status}", "error"
+    if isinstance(exc, IgnoreRequest):
+        if "robots" in message:
+            return "robots", "skip"  # the site asks us not to: not an error
+        if "redirect" in message:
+            return "redirect-loop", "error"
+        if any(w in message for w in ("larger than", "too large", "max size", "maxsize")):
+            return "too-large", "error"
+        return "ignored", "error"
+    if any(w in message for w in ("larger than", "max size", "maxsize")):
+        return "too-large", "error"
+    if isinstance(exc, DownloadCancelledError):
+        return "cancelled", "error"
+    if isinstance(exc, TIMEOUTS):
+        return "timeout", "error"
+    if isinstance(exc, CONNECTION_ERRORS):
+        return "connection", "error"
+    return type(exc).__name__, "error"
