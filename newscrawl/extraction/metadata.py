@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from lxml.etree import _Element
+from trafilatura.metadata import extract_metadata as trafilatura_metadata
 
 ARTICLE_TYPES = {
     "article", "newsarticle", "blogposting", "reportagenews", "analysisnewsarticle",
@@ -124,6 +125,8 @@ class Metadata:
     canonical_url: str | None = None
     #: schema.org / og types the page declares (lower case), for the page-type decision
     types: set[str] = field(default_factory=set)
+    #: where ``published`` came from: "json-ld", "meta", "time" (a <time> element), or None
+    published_source: str | None = None
 
 
 def _meta(tree: _Element) -> dict[str, list[str]]:
@@ -171,6 +174,7 @@ def extract_metadata(tree: _Element, url: str | None = None) -> Metadata:
     md.title = clean(ld.get("headline") or ld.get("name"))
     md.authors = _names(ld.get("author"))
     md.published = iso_datetime(clean(ld.get("datePublished") or ld.get("dateCreated")))
+    md.published_source = "json-ld" if md.published else None
     md.modified = iso_datetime(clean(ld.get("dateModified")))
     md.categories = _split_keywords(_as_list(ld.get("articleSection")))
     md.tags = _split_keywords(_as_list(ld.get("keywords")))
@@ -188,6 +192,8 @@ def extract_metadata(tree: _Element, url: str | None = None) -> Metadata:
         or first.get("date") or first.get("dc.date") or first.get("pubdate")
         or first.get("parsely-pub-date") or first.get("sailthru.date")
     )  # fmt: skip
+    if md.published and not md.published_source:
+        md.published_source = "meta"
     md.modified = md.modified or iso_datetime(
         first.get("article:modified_time") or first.get("og:updated_time")
         or first.get("datemodified") or first.get("last-modified")
@@ -223,7 +229,7 @@ def extract_metadata(tree: _Element, url: str | None = None) -> Metadata:
     if not md.published:
         for time_el in tree.iter("time"):
             if value := iso_datetime(time_el.get("datetime")):
-                md.published = value
+                md.published, md.published_source = value, "time"
                 break
     if md.image and url:
         md.image = urljoin(url, md.image)
@@ -235,7 +241,26 @@ def extract_metadata(tree: _Element, url: str | None = None) -> Metadata:
         )
     if md.title:
         md.title = title_without_site(md.title, md.site_name)
+    if md.published is None or not md.authors:
+        _fill_from_trafilatura(md, tree, url)
     return md
+
+
+def _fill_from_trafilatura(md: Metadata, tree: _Element, url: str | None) -> None:
+    """What the page's markup does not say plainly: the date by htmldate's search of the
+    page (trafilatura's metadata), and the authors trafilatura finds in bylines.
+
+    Measured on the evaluation sets: a date the page declares (JSON-LD, meta, a
+    ``<time>`` element) is right more often than htmldate's guess, so the guess
+    only fills a gap."""
+    try:
+        found = trafilatura_metadata(tree, url)
+    except Exception:  # a second opinion must never cost the page
+        return
+    if found.date and md.published is None:
+        md.published, md.published_source = found.date, "htmldate"
+    if not md.authors and found.author:
+        md.authors = [a for a in (clean(x) for x in found.author.split(";")) if a]
 
 
 def normalise_language(value: str | None) -> str | None:
