@@ -254,7 +254,7 @@ def _fill_from_trafilatura(md: Metadata, tree: _Element, url: str | None) -> Non
     ``<time>`` element) is right more often than htmldate's guess, so the guess
     only fills a gap."""
     try:
-        found = trafilatura_metadata(tree, url)
+        found = trafilatura_metadata(tree, url, extensive=False)
     except Exception:  # a second opinion must never cost the page
         return
     if found.date and md.published is None:

@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
+from lxml import etree
 from lxml.etree import _Element
 
 from .rules import ELEMENT_RULES, ElementRule
@@ -95,18 +96,19 @@ def drop(el: _Element) -> None:
 
 
 def prune(root: _Element, rules: Iterable[ElementRule] = ELEMENT_RULES) -> Counter[str]:
-    """Remove boilerplate elements from ``root``; return counts by rule kind."""
+    """Remove boilerplate elements from ``root``; return counts by rule kind.
+
+    One walk over the tree: a removed element's subtree is not visited.
+    """
     rules = tuple(rules)
     counts = _word_counts(root)
     total = max(counts.get(root, 0), 1)
-    h1s = set(root.iter("h1"))
+    h1_holders = {anc for h1 in root.iter("h1") for anc in h1.iterancestors()}
     removed: Counter[str] = Counter()
     doomed: list[_Element] = []
-    taken: set[_Element] = set()
-    for el in root.iter():
+    walker = etree.iterwalk(root, events=("start",))
+    for _, el in walker:
         if not isinstance(el.tag, str) or el.tag in _KEEP_TAGS:
-            continue
-        if any(anc in taken for anc in el.iterancestors()):
             continue
         kind: str | None = None
         large = False
@@ -118,12 +120,12 @@ def prune(root: _Element, rules: Iterable[ElementRule] = ELEMENT_RULES) -> Count
         if kind is None:
             continue
         if not large and (
-            counts.get(el, 0) > MAX_SHARE * total or any(h in h1s for h in el.iter("h1"))
+            counts.get(el, 0) > MAX_SHARE * total or el in h1_holders or el.tag == "h1"
         ):
             continue
         doomed.append(el)
-        taken.add(el)
         removed[kind] += 1
+        walker.skip_subtree()
     for el in doomed:
         drop(el)
     return removed

@@ -58,12 +58,16 @@ def _text(el: _Element) -> str:
 
 def leaf_blocks(root: _Element) -> Iterator[_Element]:
     """Block elements that contain no other block element, in document order."""
-    for el in root.iter():
-        if not isinstance(el.tag, str) or el.tag not in LEAF_TAGS:
-            continue
-        if any(isinstance(d.tag, str) and d.tag in LEAF_TAGS for d in el.iterdescendants()):
-            continue
-        yield el
+    has_block: set[_Element] = set()  # elements with a block element below them
+    nodes = [el for el in root.iter() if isinstance(el.tag, str)]
+    for el in reversed(nodes):  # descendants before ancestors
+        if el in has_block or el.tag in LEAF_TAGS:
+            parent = el.getparent()
+            if parent is not None:
+                has_block.add(parent)
+    for el in nodes:
+        if el.tag in LEAF_TAGS and el not in has_block:
+            yield el
 
 
 def _shingles(tokens: list[str]) -> set[tuple[str, ...]]:
