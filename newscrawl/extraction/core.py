@@ -35,6 +35,7 @@ from .article import Article
 from .errors import ExtractionError
 from .metadata import Metadata, extract_metadata
 from .pagetype import page_type
+from .prepare import neutralise_wrappers, resolve_streamed_segments
 from .prune import prune
 from .recover import recover
 from .rules import ELEMENT_RULES
@@ -140,6 +141,14 @@ def parse(text: str) -> HtmlElement:
     return tree
 
 
+_INVISIBLE = ("script", "style", "noscript", "template")
+
+
+def strip_invisible(tree: _Element) -> None:
+    """Remove scripts, styles and templates (their tails stay)."""
+    etree.strip_elements(tree, *_INVISIBLE, with_tail=False)
+
+
 def _norm(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
@@ -214,6 +223,9 @@ def extract(
         raise ExtractionError("not-html", "no HTML markup")
     tree = parse(text)
     md = extract_metadata(tree, url)
+    resolve_streamed_segments(tree)  # (needs the scripts and templates)
+    strip_invisible(tree)  # metadata read (JSON-LD is in <script>): nothing else needs them
+    neutralise_wrappers(tree)
     site = site_for(tree, url)
     rules = ELEMENT_RULES + (site.rules if site else ())
     removed: Counter[str] = Counter()

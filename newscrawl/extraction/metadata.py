@@ -18,8 +18,9 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin
 
+from htmldate import find_date
 from lxml.etree import _Element
-from trafilatura.metadata import extract_metadata as trafilatura_metadata
+from trafilatura.metadata import extract_author
 
 ARTICLE_TYPES = {
     "article", "newsarticle", "blogposting", "reportagenews", "analysisnewsarticle",
@@ -248,19 +249,20 @@ def extract_metadata(tree: _Element, url: str | None = None) -> Metadata:
 
 def _fill_from_trafilatura(md: Metadata, tree: _Element, url: str | None) -> None:
     """What the page's markup does not say plainly: the date by htmldate's search of the
-    page (trafilatura's metadata), and the authors trafilatura finds in bylines.
+    page, and the authors trafilatura finds in bylines.
 
     Measured on the evaluation sets: a date the page declares (JSON-LD, meta, a
     ``<time>`` element) is right more often than htmldate's guess, so the guess
     only fills a gap."""
     try:
-        found = trafilatura_metadata(tree, url, extensive=False)
+        if md.published is None:
+            found = find_date(tree, extensive_search=False, original_date=True, url=url)
+            if found:
+                md.published, md.published_source = found, "htmldate"
+        if not md.authors and (byline := extract_author(tree)):
+            md.authors = [a for a in (clean(x) for x in byline.split(";")) if a]
     except Exception:  # a second opinion must never cost the page
         return
-    if found.date and md.published is None:
-        md.published, md.published_source = found.date, "htmldate"
-    if not md.authors and found.author:
-        md.authors = [a for a in (clean(x) for x in found.author.split(";")) if a]
 
 
 def normalise_language(value: str | None) -> str | None:

@@ -48,8 +48,10 @@ def tokens(el: _Element) -> tuple[set[str], set[str]]:
 
 
 def matching_rule(el: _Element, rules: Iterable[ElementRule]) -> ElementRule | None:
-    names, parts = tokens(el)
     tag = el.tag if isinstance(el.tag, str) else ""
+    if not el.get("class") and not el.get("id"):  # most elements: only tag rules apply
+        return next((rule for rule in rules if tag in rule.tags), None)
+    names, parts = tokens(el)
     for rule in rules:
         if tag in rule.tags or names & rule.names or parts & rule.parts:
             return rule

@@ -41,19 +41,8 @@ SHINGLE = 3
 
 
 def _text(el: _Element) -> str:
-    parts: list[str] = []
-
-    def walk(node: _Element) -> None:
-        if node.text:
-            parts.append(node.text)
-        for child in node:
-            if isinstance(child.tag, str) and child.tag not in ("script", "style", "noscript"):
-                walk(child)  # (comments and processing instructions: their text is not shown)
-            if child.tail:
-                parts.append(child.tail)
-
-    walk(el)
-    return _WS.sub(" ", " ".join(parts)).strip()
+    """Visible text (the extraction removed scripts and styles from the tree already)."""
+    return _WS.sub(" ", " ".join(el.itertext())).strip()
 
 
 def leaf_blocks(root: _Element) -> Iterator[_Element]:
