@@ -8,30 +8,28 @@
 
 Crawls themselves run with ``scrapy crawl <spider>`` (see README.md).
 Exit status: 0 success, 1 some inputs failed, 2 usage errors.
+
+A subcommand is one ``_args_<name>(parser)`` that declares its options, one
+``_cmd_<name>(args) -> int`` that runs it, and a row in :data:`COMMANDS`.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import re
 import sys
+import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlsplit
 
-from newscrawl.evaluation.runner import EXTRACTORS, evaluate
-from newscrawl.extraction import ExtractionError
-from newscrawl.extraction.core import decode
-from newscrawl.extraction.templates import (
-    SiteTemplate,
-    TemplateRules,
-    extract_with_template,
-    page_blocks,
-)
+from newscrawl.evaluation.pool import run_ordered
+from newscrawl.evaluation.runner import EXTRACTORS, evaluate_set, is_set, load_set
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 PAGE_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
@@ -43,20 +41,69 @@ _CANONICAL = re.compile(
 
 
 class UsageError(Exception):
-    pass
+    """A mistake in the command line (exit status 2)."""
+
+
+def _positive_int(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return number
+
+
+def _positive_float(value: str) -> float:
+    number = float(value)
+    if not number > 0:
+        raise argparse.ArgumentTypeError(f"must be above 0, not {value}")
+    return number
+
+
+class Progress:
+    """A one-line progress bar on a terminal; silent when the stream is not a TTY."""
+
+    def __init__(self, stream: IO[str] | None = None, width: int = 30) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        self.enabled = _isatty(self.stream)
+        self.width = width
+        self._last = 0.0
+
+    def __call__(self, label: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if done < total and now - self._last < 0.1:
+            return
+        self._last = now
+        filled = self.width * done // max(total, 1)
+        bar = "#" * filled + "." * (self.width - filled)
+        self.stream.write(f"\r{label[:40]:<20} [{bar}] {done}/{total}")
+        if done >= total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+def _isatty(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 # -- extract ---------------------------------------------------------------
+def _is_page(path: Path) -> bool:
+    return path.name.lower().endswith(PAGE_SUFFIXES)
+
+
 def find_pages(paths: list[str]) -> list[Path]:
-    """The page files named or contained (recursively, sorted) in ``paths``."""
+    """The page files named, or found in named folders (recursively, sorted), in order."""
     found: list[Path] = []
     for name in paths:
         path = Path(name)
         if path.is_dir():
-            found += sorted(
-                p for p in path.rglob("*") if p.is_file() and p.name.endswith(PAGE_SUFFIXES)
-            )
+            found += sorted(p for p in path.rglob("*") if p.is_file() and _is_page(p))
         elif path.is_file():
+            if not _is_page(path):
+                raise UsageError(f"not an .html, .htm or .html.gz file: {name}")
             found.append(path)
         else:
             raise UsageError(f"no such file or directory: {name}")
@@ -66,24 +113,26 @@ def find_pages(paths: list[str]) -> list[Path]:
 
 
 def read_bytes(path: Path) -> bytes:
-    import gzip
-
+    """A page's raw bytes (gunzipped for ``.gz``)."""
     data = path.read_bytes()
-    return gzip.decompress(data) if path.name.endswith(".gz") else data
+    return gzip.decompress(data) if path.name.lower().endswith(".gz") else data
 
 
 def page_url(html: bytes, given: str | None) -> str | None:
-    """The page's URL: given, else its canonical link or og:url."""
+    """The page's URL: given, else its canonical link or og:url (http(s) only)."""
     if given:
         return given
     match = _CANONICAL.search(html[:200_000])
     if not match:
         return None
-    raw = (match.group(1) or match.group(2)).decode("utf-8", "replace")
+    raw = (match.group(1) or match.group(2)).decode("utf-8", "replace").strip()
     return raw if urlsplit(raw).scheme in ("http", "https") else None
 
 
 def _observe(job: tuple[str, str | None]) -> tuple[str | None, Any]:
+    """Worker side of the template pass: a page's URL and its blocks."""
+    from newscrawl.extraction.templates import page_blocks
+
     path, url = job
     try:
         html = read_bytes(Path(path))
@@ -93,15 +142,24 @@ def _observe(job: tuple[str, str | None]) -> tuple[str | None, Any]:
         return url, None
 
 
-def _extract(job: tuple[str, str | None, TemplateRules | None]) -> dict[str, Any]:
+def _extract_file(job: tuple[str, str | None, Any]) -> dict[str, Any]:
+    """Worker side: one page file to its JSON row (an article or an error)."""
+    from newscrawl.extraction import ExtractionError, extract
+
     path, url, rules = job
     try:
         html = read_bytes(Path(path))
-    except OSError as exc:
+    except (OSError, EOFError) as exc:
         return {"source": path, "url": url, "error": "unreadable", "detail": str(exc)}
     url = page_url(html, url)
     try:
-        article, _, _ = extract_with_template(decode(html), url, rules)
+        if rules:
+            from newscrawl.extraction.core import decode
+            from newscrawl.extraction.templates import extract_with_template
+
+            article, _, _ = extract_with_template(decode(html), url, rules)
+        else:
+            article = extract(html, url=url)
     except ExtractionError as exc:
         return {"source": path, "url": url, "error": exc.reason, "detail": exc.detail}
     except Exception as exc:  # a bug in extraction must not lose the other pages
@@ -109,97 +167,198 @@ def _extract(job: tuple[str, str | None, TemplateRules | None]) -> dict[str, Any
     return {"source": path, **article.to_dict()}
 
 
-def progress(done: int, total: int, stream: IO[str]) -> None:
-    width = 30
-    filled = width * done // max(total, 1)
-    stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
-    if done == total:
-        stream.write("\n")
-    stream.flush()
+def _extract_failed(job: tuple[str, str | None, Any], reason: str, detail: str) -> dict[str, Any]:
+    return {"source": job[0], "url": job[1], "error": reason, "detail": detail}
+
+
+def _learn_templates(
+    pages: list[Path], url: str | None, workers: int, progress: Progress
+) -> list[Any]:
+    """Each page's site-template rules, learned from all the inputs of its host."""
+    from newscrawl.extraction.templates import SiteTemplate
+
+    jobs = [(str(p), url) for p in pages]
+    observed = []
+    for seen in run_ordered(_observe, jobs, lambda job, *_: (job[1], None), workers):
+        observed.append(seen)
+        progress("learning", len(observed), len(jobs))
+    models: dict[str, SiteTemplate] = {}
+    hosts: list[str | None] = []
+    for page_url_, blocks in observed:
+        host = urlsplit(page_url_).hostname if page_url_ else None
+        hosts.append(host)
+        if host and blocks is not None:
+            models.setdefault(host, SiteTemplate(host)).observe(blocks)
+    rules = {host: model.rules() for host, model in models.items()}
+    return [rules.get(host) if host else None for host in hosts]
+
+
+def _args_extract(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "paths", nargs="+", metavar="PATH", help=".html, .htm, .html.gz files or folders"
+    )
+    parser.add_argument("-o", "--output", help="write JSONL here (default: stdout)")
+    parser.add_argument("--url", help="the page's URL (a single page only)")
+    parser.add_argument(
+        "-j", "--jobs", type=_positive_int, help="worker processes (default: all cores)"
+    )
+    parser.add_argument(
+        "--timeout", type=_positive_float, default=60.0, help="seconds per page (default: 60)"
+    )
+    parser.add_argument(
+        "--site-templates",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="learn each site's template from the inputs first (default: on)",
+    )
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
+    """One JSON line per input page, in input order: the article, or the error."""
     pages = find_pages(args.paths)
     if args.url and len(pages) > 1:
-        raise UsageError("--url applies to a single page")
+        raise UsageError(f"--url applies to a single page ({len(pages)} given)")
     workers = args.jobs or os.cpu_count() or 1
-    show = sys.stderr.isatty()
-    rules: dict[str, TemplateRules] = {}
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        if args.site_templates and len(pages) > 1:
-            models: dict[str, SiteTemplate] = {}
-            observed = pool.map(_observe, [(str(p), args.url) for p in pages], chunksize=4)
-            for url, blocks in observed:
-                host = urlsplit(url).hostname if url else None
-                if host and blocks is not None:
-                    models.setdefault(host, SiteTemplate(host)).observe(blocks)
-            rules = {host: model.rules() for host, model in models.items()}
-        jobs = []
-        for page in pages:
-            url = args.url
-            host_rules = None
-            if rules:
-                host = urlsplit(page_url(read_bytes(page), url) or "").hostname
-                host_rules = rules.get(host or "")
-            jobs.append((str(page), url, host_rules))
+    progress = Progress()
+    rules: list[Any] = [None] * len(pages)
+    if args.site_templates and len(pages) > 1:
+        rules = _learn_templates(pages, args.url, workers, progress)
+    try:
         out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
-        failed = 0
-        try:
-            for done, row in enumerate(pool.map(_extract, jobs, chunksize=2), start=1):
-                failed += "error" in row
-                out.write(json.dumps(row, ensure_ascii=False) + "\n")
-                if show:
-                    progress(done, len(jobs), sys.stderr)
-        finally:
-            if out is not sys.stdout:
-                out.close()
+    except OSError as exc:
+        raise UsageError(f"cannot write {args.output}: {exc.strerror}") from exc
+    jobs = [(str(page), args.url, r) for page, r in zip(pages, rules, strict=True)]
+    failed = done = 0
+    try:
+        for row in run_ordered(_extract_file, jobs, _extract_failed, workers, args.timeout):
+            failed += "error" in row
+            done += 1
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            progress("extracting", done, len(jobs))
+        out.flush()
+    finally:
+        if out is not sys.stdout:
+            out.close()
     return EXIT_FAILED if failed else EXIT_OK
 
 
 # -- eval ------------------------------------------------------------------
+def _args_eval(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("sets", nargs="+", metavar="SET_DIR", help="folders with gold.jsonl")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument(
+        "--extractors",
+        default="newscrawl,trafilatura",
+        help=f"comma-separated, of: {', '.join(EXTRACTORS)} (default: newscrawl,trafilatura)",
+    )
+    parser.add_argument(
+        "-j", "--jobs", type=_positive_int, help="worker processes (default: all cores)"
+    )
+    parser.add_argument("--limit", type=_positive_int, help="only the first N pages of each set")
+    parser.add_argument("--ids-file", help="only the page ids listed in this file, one a line")
+    parser.add_argument(
+        "--timeout", type=_positive_float, default=60.0, help="seconds per page (default: 60)"
+    )
+    parser.add_argument(
+        "--dump", metavar="DIR", help="write per-page predictions and F1 here as JSONL"
+    )
+    parser.add_argument(
+        "--worst", type=int, default=0, metavar="N", help="also list the N lowest-F1 pages"
+    )
+
+
+def read_ids(path: str) -> list[str]:
+    """Page ids from a file: one a line; blank lines and ``#`` comments skipped."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise UsageError(f"cannot read --ids-file {path}: {exc.strerror}") from exc
+    return [s for line in lines if (s := line.split("#", 1)[0].strip())]
+
+
 def _cmd_eval(args: argparse.Namespace) -> int:
+    """Score the extractors on each set; print a table (or JSON)."""
     names = [n.strip() for n in args.extractors.split(",") if n.strip()]
     unknown = [n for n in names if n not in EXTRACTORS]
-    if unknown:
-        raise UsageError(f"unknown extractor(s): {', '.join(unknown)}")
-    results = []
-    for directory in args.sets:
-        path = Path(directory)
-        if not (path / "gold.jsonl").is_file():
-            raise UsageError(f"{directory} is not an evaluation set (no gold.jsonl)")
-        reports = evaluate(
-            path, names, args.jobs, args.limit, Path(args.dump) if args.dump else None
+    if unknown or not names:
+        raise UsageError(
+            f"unknown extractor(s): {', '.join(unknown) or '(none)'} "
+            f"(known: {', '.join(EXTRACTORS)})"
         )
-        results += [r.as_dict() for r in reports]
-    if args.json:
-        print(json.dumps(results, indent=2))
-    else:
-        print(render_table(results))
+    for directory in args.sets:
+        if not is_set(Path(directory)):
+            raise UsageError(f"{directory} is not an evaluation set (no gold.jsonl)")
+    ids = read_ids(args.ids_file) if args.ids_file else None
+    sets = [load_set(Path(d), args.limit, ids) for d in args.sets]
+    if not any(s.golds for s in sets):
+        raise UsageError("no pages to evaluate (check --ids-file)")
+    progress = Progress()
+    dump = Path(args.dump) if args.dump else None
+    results = []
+    for evalset in sets:
+        if not evalset.golds:
+            print(f"newscrawl eval: {evalset.path}: no pages selected", file=sys.stderr)
+            continue
+        for report in evaluate_set(evalset, names, args.jobs, args.timeout, dump, progress):
+            figures = report.as_dict()
+            if args.worst:
+                figures["worst"] = report.worst(args.worst)
+            results.append(figures)
+    print(json.dumps(results, indent=2) if args.json else render_table(results))
     return EXIT_OK
 
 
+_TABLE_ROWS = [
+    ("pages", "pages"),
+    ("failures", "failures"),
+    ("precision", "precision"),
+    ("recall", "recall"),
+    ("f1", "F1"),
+    ("accuracy", "accuracy"),
+    ("with_found", "`with` found"),
+    ("without_leaked", "`without` leaked"),
+]
+_META_ROWS = [
+    ("title_accuracy", "title exact"),
+    ("author_accuracy", "author"),
+    ("date_accuracy", "date"),
+    ("pages_per_second", "pages/s"),
+    ("pages_per_cpu_second", "pages/s per core"),
+]
+
+
 def render_table(results: list[dict[str, Any]]) -> str:
-    rows = [
-        ("pages", "pages"), ("failures", "failures"), ("precision", "precision"),
-        ("recall", "recall"), ("f1", "F1"), ("accuracy", "accuracy"),
-        ("with_found", "`with` found"), ("without_leaked", "`without` leaked"),
-        ("title_accuracy", "title exact"), ("author_accuracy", "author"),
-        ("date_accuracy", "date"), ("pages_per_second", "pages/s (1 core)"),
-    ]  # fmt: skip
-    lines = []
+    """One block per set, one column per extractor."""
+    lines: list[str] = []
     for set_name in dict.fromkeys(r["set"] for r in results):
         group = [r for r in results if r["set"] == set_name]
-        lines.append(f"\n{set_name}")
-        lines.append(f"  {'':<20}" + "".join(f"{r['extractor']:>14}" for r in group))
-        for key, label in rows:
-            lines.append(f"  {label:<20}" + "".join(f"{_fmt(r[key]):>14}" for r in group))
-        kinds = sorted({k for r in group for k in r["f1_by_type"]})
+
+        def row(label: str, values: list[Any]) -> None:
+            lines.append(f"  {label:<24}" + "".join(f"{_fmt(v):>14}" for v in values))
+
+        lines.append(f"{set_name}")
+        row("", [r["extractor"] for r in group])
+        for key, label in _TABLE_ROWS:
+            row(label, [r[key] for r in group])
+        kinds = list(dict.fromkeys(k for r in group for k in r["by_type"]))
         for kind in kinds:
-            lines.append(
-                f"  {'F1 ' + kind:<20}"
-                + "".join(f"{_fmt(r['f1_by_type'].get(kind)):>14}" for r in group)
-            )
-    return "\n".join(lines)
+            count = max(r["by_type"].get(kind, {}).get("pages", 0) for r in group)
+            row(f"F1 {kind} ({count})", [r["by_type"].get(kind, {}).get("f1") for r in group])
+        for key, label in _META_ROWS:
+            if key == "pages_per_second":
+                label = f"pages/s ({group[0]['workers']} workers)"
+            elif key.endswith("_accuracy"):
+                label = f"{label} ({group[0][key.replace('_accuracy', '_pages')]})"
+            row(label, [r[key] for r in group])
+        for r in group:
+            if r.get("failure_reasons"):
+                reasons = ", ".join(f"{k} {v}" for k, v in r["failure_reasons"].items())
+                lines.append(f"  {r['extractor']} failures: {reasons}")
+            if r.get("worst"):
+                worst = ", ".join(f"{w['id']} ({w['f1']:.2f})" for w in r["worst"])
+                lines.append(f"  {r['extractor']} worst: {worst}")
+        lines.append("")
+    return "\n".join(lines).rstrip("\n")
 
 
 def _fmt(value: Any) -> str:
@@ -209,8 +368,19 @@ def _fmt(value: Any) -> str:
 
 
 # -- explain ---------------------------------------------------------------
+def _args_explain(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("page", metavar="FILE_OR_URL")
+    parser.add_argument("--url", help="the page's URL (when FILE has no canonical link)")
+    parser.add_argument("--state-dir", default="state", help="crawl state with learned templates")
+    parser.add_argument("--spider", default="gqn")
+    parser.add_argument(
+        "--learn-from", nargs="+", metavar="PATH", help="learn the template from these pages"
+    )
+
+
 def _cmd_explain(args: argparse.Namespace) -> int:
     from newscrawl.explain import explain, learn, read_page, stored_template
+    from newscrawl.extraction import ExtractionError
 
     html = read_page(args.page)
     url = page_url(html, args.url or (args.page if "://" in args.page else None))
@@ -233,6 +403,12 @@ def _cmd_explain(args: argparse.Namespace) -> int:
 
 
 # -- demo ------------------------------------------------------------------
+def _args_demo(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--keep-state", action="store_true", help="incremental: keep the last demo's state"
+    )
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from newscrawl.demo import run_demo
 
@@ -240,67 +416,47 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 # -- wiring ----------------------------------------------------------------
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="newscrawl", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
+@dataclass(frozen=True)
+class Command:
+    """A subcommand: its one-line help, its options, and what runs it."""
 
-    demo = sub.add_parser("demo", help="crawl the bundled fixture site on 127.0.0.1")
-    demo.add_argument(
-        "--keep-state", action="store_true", help="incremental: keep the last demo's state"
-    )
-
-    ext = sub.add_parser("extract", help="extract saved pages to JSONL")
-    ext.add_argument(
-        "paths", nargs="+", metavar="PATH", help=".html, .htm, .html.gz files or folders"
-    )
-    ext.add_argument("-o", "--output", help="write JSONL here (default: stdout)")
-    ext.add_argument("--url", help="the page's URL (a single page only)")
-    ext.add_argument("-j", "--jobs", type=int, help="worker processes (default: all cores)")
-    ext.add_argument(
-        "--site-templates",
-        action=argparse.BooleanOptionalAction,
-        default=True,
-        help="learn each site's template from the inputs first (default: on)",
-    )
-
-    ev = sub.add_parser("eval", help="score newscrawl and trafilatura on evaluation sets")
-    ev.add_argument("sets", nargs="+", metavar="SET_DIR")
-    ev.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    ev.add_argument("--extractors", default="newscrawl,trafilatura")
-    ev.add_argument("-j", "--jobs", type=int)
-    ev.add_argument("--limit", type=int, help="only the first N pages of each set")
-    ev.add_argument("--dump", help="write per-page predictions and F1 to this folder")
-
-    exp = sub.add_parser("explain", help="show what was removed from a page and why")
-    exp.add_argument("page", metavar="FILE_OR_URL")
-    exp.add_argument("--url", help="the page's URL (when FILE has no canonical link)")
-    exp.add_argument("--state-dir", default="state", help="crawl state with learned templates")
-    exp.add_argument("--spider", default="gqn")
-    exp.add_argument(
-        "--learn-from", nargs="+", metavar="PATH", help="learn the template from these pages"
-    )
-    return parser
+    help: str
+    configure: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "demo": _cmd_demo,
-    "extract": _cmd_extract,
-    "eval": _cmd_eval,
-    "explain": _cmd_explain,
+COMMANDS: dict[str, Command] = {
+    "demo": Command("crawl the bundled fixture site on 127.0.0.1", _args_demo, _cmd_demo),
+    "extract": Command("extract saved pages to JSONL", _args_extract, _cmd_extract),
+    "eval": Command("score extractors on evaluation sets", _args_eval, _cmd_eval),
+    "explain": Command("show what was removed from a page and why", _args_explain, _cmd_explain),
 }
 
 
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newscrawl", description=(__doc__ or "").splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, command in COMMANDS.items():
+        command.configure(sub.add_parser(name, help=command.help, description=command.help))
+    return parser
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line ``argv`` (default: ``sys.argv[1:]``); returns the exit status."""
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-    except SystemExit as exc:
+    except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
         return EXIT_USAGE if exc.code else EXIT_OK
     try:
-        return COMMANDS[args.command](args)
+        return COMMANDS[args.command].run(args)
     except UsageError as exc:
         print(f"newscrawl {args.command}: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_FAILED
 
 
 if __name__ == "__main__":

@@ -1,13 +1,30 @@
-"""The article-extraction-benchmark metric (see ``../shared/eval/README.md``).
+"""The article-extraction-benchmark metric, as ``../shared/eval/README.md`` defines it.
 
-Tokens are ``\\w+`` matches, case kept; texts are compared as multisets of
-4-token shingles. Per page: tp, fp, fn. Over a set: precision is the mean,
-over pages with tp + fp > 0, of tp / (tp + fp) (1.0 for a page with fp = fn
-= 0); recall likewise with fn; F1 = 2PR / (P + R) of those means; accuracy is
-the share of pages whose token sequence equals the gold's exactly.
+Tokens are ``\\w+`` matches, case kept. A text is a multiset of 4-token
+shingles; per page, tp / fp / fn count shingles found in both / only in the
+prediction / only in the gold text (with multiplicity).
 
-A text with fewer than 4 tokens is one shingle of all its tokens (so a short
-gold text still counts, and an empty text has no shingles).
+Over a set of pages:
+
+- precision is the mean, over pages with tp + fp > 0, of tp / (tp + fp)
+  (1.0 when fp = fn = 0); a page where nothing was predicted has no precision
+  and does not count in that mean;
+- recall likewise, over pages with tp + fn > 0, of tp / (tp + fn); a page whose
+  gold text is empty has no recall;
+- F1 = 2PR / (P + R) of those two means (not a mean of per-page F1s);
+- accuracy is the share of all pages whose token sequence equals the gold's
+  (two empty texts are equal).
+
+These are the reference implementation's rules (scrapinghub's
+article-extraction-benchmark ``evaluate.py``), so figures compare with
+published ones. A set figure that no page defines is ``None``.
+
+Short texts: a text of 1 to 3 tokens is one shingle made of all its tokens
+(as the reference does), so a short gold text still counts and must be matched
+exactly; an empty text has no shingles.
+
+``with`` / ``without`` snippets are matched case-insensitively (``casefold``)
+on whitespace-normalised text; their shares pool all snippets of the pages.
 """
 
 from __future__ import annotations
@@ -23,10 +40,12 @@ SHINGLE = 4
 
 
 def tokens(text: str | None) -> list[str]:
+    """The ``\\w+`` runs of ``text``, case kept."""
     return _TOKEN.findall(text or "")
 
 
 def shingles(toks: list[str], n: int = SHINGLE) -> Counter[tuple[str, ...]]:
+    """Counts of the ``n``-token shingles; fewer than ``n`` tokens make one shingle."""
     if not toks:
         return Counter()
     if len(toks) < n:
@@ -36,7 +55,7 @@ def shingles(toks: list[str], n: int = SHINGLE) -> Counter[tuple[str, ...]]:
 
 @dataclass(frozen=True)
 class PageScore:
-    """One page's shingle counts (and the derived scores)."""
+    """One page's shingle counts, and the per-page ratios derived from them."""
 
     tp: int
     fp: int
@@ -45,19 +64,28 @@ class PageScore:
 
     @property
     def precision(self) -> float | None:
-        """tp/(tp+fp); 1.0 when nothing is wrong; None when nothing was predicted."""
+        """tp / (tp + fp); ``None`` when nothing was predicted (left out of the set mean)."""
+        if self.tp + self.fp == 0:
+            return None
         if self.fp == 0 and self.fn == 0:
             return 1.0
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+        return self.tp / (self.tp + self.fp)
 
     @property
     def recall(self) -> float | None:
+        """tp / (tp + fn); ``None`` when the gold text is empty (left out of the set mean)."""
+        if self.tp + self.fn == 0:
+            return None
         if self.fp == 0 and self.fn == 0:
             return 1.0
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+        return self.tp / (self.tp + self.fn)
 
     @property
     def f1(self) -> float:
+        """This page's F1, for ranking pages: 1.0 when both texts are empty, else a missing
+        precision or recall counts as 0. (Set F1 is computed from the means instead.)"""
+        if self.fp == 0 and self.fn == 0:
+            return 1.0
         p, r = self.precision or 0.0, self.recall or 0.0
         return 2 * p * r / (p + r) if p + r else 0.0
 
@@ -70,26 +98,47 @@ def page_scores(predicted: str | None, gold: str | None) -> PageScore:
     return PageScore(tp, sum(ps.values()) - tp, sum(gs.values()) - tp, pt == gt)
 
 
+def normalise(text: str | None) -> str:
+    """Whitespace folded to single spaces, stripped, case-folded: the form snippets match in."""
+    return _WS.sub(" ", text or "").strip().casefold()
+
+
 def snippet_found(text: str | None, snippet: str) -> bool:
-    """Case-insensitive containment on whitespace-normalised text."""
-    norm = _WS.sub(" ", (text or "")).strip().casefold()
-    return _WS.sub(" ", snippet).strip().casefold() in norm
+    """Whether ``snippet`` occurs in ``text`` (case-insensitive, whitespace-normalised)."""
+    return normalise(snippet) in normalise(text)
 
 
-def _mean(values: Iterable[float | None]) -> float:
+def mean(values: Iterable[float | None]) -> float | None:
+    """Mean of the defined values; ``None`` when there are none."""
     kept = [v for v in values if v is not None]
-    return sum(kept) / len(kept) if kept else 0.0
+    return sum(kept) / len(kept) if kept else None
 
 
-@dataclass
-class Scores:
-    """Set-level figures, accumulated page by page."""
+def f1_of(precision: float | None, recall: float | None) -> float | None:
+    """2PR / (P + R); ``None`` when either is undefined, 0.0 when both are 0."""
+    if precision is None or recall is None:
+        return None
+    total = precision + recall
+    return 2 * precision * recall / total if total else 0.0
 
-    pages: list[PageScore] = field(default_factory=list)
+
+@dataclass(frozen=True)
+class PageRecord:
+    """One scored page as the accumulator keeps it."""
+
+    score: PageScore
+    page_type: str | None = None
     with_found: int = 0
     with_total: int = 0
     without_leaked: int = 0
     without_total: int = 0
+
+
+@dataclass
+class Scores:
+    """Set-level figures, accumulated page by page (also split by page type)."""
+
+    records: list[PageRecord] = field(default_factory=list)
 
     def add(
         self,
@@ -97,38 +146,64 @@ class Scores:
         gold: str | None,
         with_: Iterable[str] = (),
         without: Iterable[str] = (),
+        page_type: str | None = None,
     ) -> PageScore:
+        """Score one page and keep it; returns its :class:`PageScore`."""
         score = page_scores(predicted, gold)
-        self.pages.append(score)
-        for snippet in with_:
-            self.with_total += 1
-            self.with_found += snippet_found(predicted, snippet)
-        for snippet in without:
-            self.without_total += 1
-            self.without_leaked += snippet_found(predicted, snippet)
+        wanted, unwanted = list(with_), list(without)
+        self.records.append(
+            PageRecord(
+                score,
+                page_type,
+                sum(snippet_found(predicted, s) for s in wanted),
+                len(wanted),
+                sum(snippet_found(predicted, s) for s in unwanted),
+                len(unwanted),
+            )
+        )
         return score
 
     @property
-    def precision(self) -> float:
-        return _mean(s.precision for s in self.pages)
+    def pages(self) -> list[PageScore]:
+        return [r.score for r in self.records]
+
+    def __len__(self) -> int:
+        return len(self.records)
 
     @property
-    def recall(self) -> float:
-        return _mean(s.recall for s in self.pages)
+    def precision(self) -> float | None:
+        return mean(r.score.precision for r in self.records)
 
     @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+    def recall(self) -> float | None:
+        return mean(r.score.recall for r in self.records)
 
     @property
-    def accuracy(self) -> float:
-        return sum(s.exact for s in self.pages) / len(self.pages) if self.pages else 0.0
+    def f1(self) -> float | None:
+        return f1_of(self.precision, self.recall)
 
     @property
-    def with_share(self) -> float:
-        return self.with_found / self.with_total if self.with_total else 1.0
+    def accuracy(self) -> float | None:
+        if not self.records:
+            return None
+        return sum(r.score.exact for r in self.records) / len(self.records)
 
     @property
-    def without_share(self) -> float:
-        return self.without_leaked / self.without_total if self.without_total else 0.0
+    def with_found(self) -> float | None:
+        """Share of all ``with`` snippets found; ``None`` when the pages have none."""
+        total = sum(r.with_total for r in self.records)
+        return sum(r.with_found for r in self.records) / total if total else None
+
+    @property
+    def without_leaked(self) -> float | None:
+        """Share of all ``without`` snippets leaked; ``None`` when the pages have none."""
+        total = sum(r.without_total for r in self.records)
+        return sum(r.without_leaked for r in self.records) / total if total else None
+
+    def by_type(self) -> dict[str, Scores]:
+        """The pages split by ``page_type`` (pages without one left out), sorted by type."""
+        groups: dict[str, Scores] = {}
+        for record in self.records:
+            if record.page_type:
+                groups.setdefault(record.page_type, Scores()).records.append(record)
+        return dict(sorted(groups.items()))

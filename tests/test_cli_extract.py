@@ -1,0 +1,203 @@
+"""`newscrawl extract`: saved pages to ordered JSONL, in process and as a real command.
+
+The pages are small hand-made files under tests/data/cli/.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from newscrawl.cli import Progress, find_pages, main
+from newscrawl.evaluation.pool import run_ordered
+
+DATA = Path(__file__).parent / "data" / "cli"
+STORY_TITLE = "Harbour reopens after storm repairs"
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, list[dict], str]:
+    code = main(args)
+    captured = capsys.readouterr()
+    rows = [json.loads(line) for line in captured.out.splitlines() if line.strip()]
+    return code, rows, captured.err
+
+
+def test_a_page_becomes_one_line_with_the_article(capsys: pytest.CaptureFixture[str]) -> None:
+    code, rows, err = run(["extract", str(DATA / "story.html")], capsys)
+    assert code == 0 and len(rows) == 1
+    row = rows[0]
+    assert row["source"] == str(DATA / "story.html")
+    assert row["title"] == STORY_TITLE
+    assert row["canonical_url"] == "https://coast.example/harbour-reopens/"
+    assert "sea wall" in row["text"] and "Share this" not in row["text"]
+    assert {"url", "authors", "published", "page_type", "word_count", "content_hash"} <= set(row)
+    assert err == ""  # no progress bar when stderr is not a terminal
+
+
+def test_inputs_keep_their_order_and_failures_are_lines_too(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    files = [
+        DATA / "story.html.gz",
+        DATA / "garbage.html",
+        DATA / "ferry.html",
+        DATA / "empty.html",
+        DATA / "story.html",
+    ]
+    code, rows, _ = run(["extract", *map(str, files), "-j", "2"], capsys)
+    assert code == 1  # some inputs failed
+    assert [r["source"] for r in rows] == [str(f) for f in files]
+    gz, garbage, ferry, empty, story = rows
+    assert gz["text"] == story["text"] and gz["title"] == STORY_TITLE
+    assert ferry["title"] == "Ferry timetable changes for the summer"
+    for bad in (garbage, empty):
+        assert bad["error"] and "detail" in bad and "url" in bad and "text" not in bad
+    assert empty["error"] == "empty"
+
+
+def test_bytes_are_decoded_by_their_declared_charset(capsys: pytest.CaptureFixture[str]) -> None:
+    code, rows, _ = run(["extract", str(DATA / "latin1.html")], capsys)
+    assert code == 0
+    assert rows[0]["title"] == "Le marché de Noël"
+    assert "goûter le vin chaud" in rows[0]["text"]
+
+
+def test_a_folder_is_searched_recursively_in_sorted_order(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = DATA / "site"
+    assert find_pages([str(site)]) == [site / "a" / "first.html", site / "b" / "second.htm"]
+    out = tmp_path / "out.jsonl"
+    code, rows, _ = run(["extract", str(site), str(DATA / "story.html"), "-o", str(out)], capsys)
+    assert code == 0 and rows == []  # all went to the file
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [Path(r["source"]).name for r in rows] == ["first.html", "second.htm", "story.html"]
+    assert rows[0]["title"] == "Library extends its opening hours"
+    assert all(r["word_count"] > 40 for r in rows)
+
+
+def test_url_is_given_to_a_single_page(capsys: pytest.CaptureFixture[str]) -> None:
+    url = "https://mirror.example/saved/harbour"
+    code, rows, _ = run(["extract", str(DATA / "story.html"), "--url", url], capsys)
+    assert code == 0 and rows[0]["url"] == url
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["extract", "/nonexistent/page.html"],
+        [
+            "extract",
+            str(DATA / "story.html"),
+            str(DATA / "ferry.html"),
+            "--url",
+            "https://x.example/",
+        ],
+        ["extract", str(DATA / "site" / "notes.txt")],  # not a page
+        ["extract", str(DATA), "-j", "0"],
+        ["extract"],
+        ["frobnicate"],
+        [],
+    ],
+)
+def test_usage_errors_exit_2(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(args) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err
+
+
+def test_a_folder_without_pages_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "readme.txt").write_text("no pages here")
+    assert main(["extract", str(tmp_path)]) == 2
+    assert "no .html" in capsys.readouterr().err
+
+
+def test_an_unwritable_output_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "missing" / "out.jsonl"
+    assert main(["extract", str(DATA / "story.html"), "-o", str(target)]) == 2
+    assert "cannot write" in capsys.readouterr().err
+
+
+def test_help_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    assert "extract" in capsys.readouterr().out
+
+
+def command(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "newscrawl.cli", *args], capture_output=True, text=True, timeout=120
+    )
+
+
+def test_runs_as_a_module_in_a_subprocess(tmp_path: Path) -> None:
+    proc = command("extract", str(DATA / "story.html"), str(DATA / "site"))
+    assert proc.returncode == 0, proc.stderr
+    rows = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [Path(r["source"]).name for r in rows] == ["story.html", "first.html", "second.htm"]
+    assert rows[0]["site_name"] == "Coast Times"
+    assert proc.stderr == ""  # not a terminal: no progress bar
+
+    proc = command("extract", str(DATA / "garbage.html"))
+    assert proc.returncode == 1 and json.loads(proc.stdout)["error"]
+    assert command("extract", str(tmp_path / "none.html")).returncode == 2
+
+
+def test_console_script() -> None:
+    script = shutil.which("newscrawl", path=str(Path(sys.executable).parent))
+    if script is None:
+        pytest.skip("the package is not installed with its console script")
+    proc = subprocess.run(
+        [script, "extract", str(DATA / "story.html.gz")], capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["title"] == STORY_TITLE
+
+
+def test_progress_bar_only_on_a_terminal() -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    tty, pipe = Terminal(), io.StringIO()
+    for stream in (tty, pipe):
+        bar = Progress(stream)
+        for done in range(1, 4):
+            bar("extracting", done, 3)
+    assert pipe.getvalue() == ""
+    assert tty.getvalue().endswith("[" + "#" * 30 + "] 3/3\n")
+
+
+# -- the worker pool under extract: order kept, bad jobs contained ------------------
+def _work(job: str) -> str:
+    if job == "slow":
+        time.sleep(30)
+    elif job == "raise":
+        raise ValueError("bad page")
+    elif job == "die":
+        os._exit(1)  # a segfault or the OOM killer, as the pool sees it
+    return job.upper()
+
+
+def _failed(job: str, reason: str, detail: str) -> str:
+    return f"{job}:{reason}"
+
+
+def test_pool_keeps_order_and_contains_timeouts_crashes_and_dead_workers() -> None:
+    jobs = ["a", "slow", "b", "raise", "c", "die", *"defghij"]
+    start = time.monotonic()
+    results = list(run_ordered(_work, jobs, _failed, workers=2, timeout=1.0))
+    assert results == ["A", "slow:timeout", "B", "raise:crash", "C", "die:worker-died",
+                       *"DEFGHIJ"]  # fmt: skip
+    assert time.monotonic() - start < 25  # the slow job was cut off
