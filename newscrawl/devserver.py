@@ -14,7 +14,7 @@ import mimetypes
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -51,12 +51,21 @@ class LoggedRequest:
 
     method: str
     path: str
-    status: int
+    status: int  # -1 for paths answered by a custom handler
     headers: dict[str, str]
+    #: When the request arrived (``time.monotonic()``), e.g. to measure retry spacing.
+    at: float = field(default_factory=time.monotonic)
 
 
 class _QuietServer(ThreadingHTTPServer):
-    """A client that hangs up (a crawler timing out, a test resetting) is no error here."""
+    """A client that hangs up (a crawler timing out, a test resetting) is no error here.
+
+    A crawler opens many connections at once: socketserver's listen backlog of 5
+    overflows while the accept thread waits for the GIL, and the kernel then drops
+    SYNs that are retried only after 1 s, 3 s, 7 s (requests "time out" at random).
+    """
+
+    request_queue_size = 1024
 
     def handle_error(self, request: object, client_address: object) -> None:
         import sys
@@ -190,8 +199,9 @@ class SiteServer:
                     time.sleep(server.delay)
                 handler = server.handlers.get(path)
                 if handler is not None:
-                    handler(self)
+                    # logged on arrival: a handler may stall, drip or never finish
                     server._log(LoggedRequest(self.command, path, -1, dict(self.headers)))
+                    handler(self)
                     return
                 file = server.resolve(path)
                 if file is None:

@@ -15,6 +15,7 @@ import logging
 import resource
 from datetime import datetime, timezone
 from typing import IO, Any
+from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.crawler import Crawler
@@ -56,6 +57,7 @@ class RunReport:
         crawler.signals.connect(ext.spider_error, signal=signals.spider_error)
         crawler.signals.connect(ext.page_rejected, signal=page_rejected)
         crawler.signals.connect(ext.request_dropped, signal=signals.request_dropped)
+        crawler.signals.connect(ext.request_scheduled, signal=signals.request_scheduled)
         return ext
 
     def spider_opened(self, spider: Any) -> None:
@@ -110,6 +112,17 @@ class RunReport:
             self.record(url, "fetch", "redirect-loop", " -> ".join([*chain, request.url]))
         else:
             self.record(url, "fetch", "redirect-to-known", request.url, kind="skip")
+
+    def request_scheduled(self, request: Request, spider: Any) -> None:
+        """An article that redirects to another host: Scrapy's offsite filter drops
+        the redirected request without a word (no errback, no signal), so say it here."""
+        chain = request.meta.get("redirect_urls")
+        allowed = getattr(spider, "allowed_domains", None)
+        if not chain or "newscrawl" not in request.meta or not allowed or request.dont_filter:
+            return
+        host = urlsplit(request.url).hostname or ""
+        if not any(host == d or host.endswith(f".{d}") for d in allowed):
+            self.record(chain[0], "fetch", "redirect-offsite", " -> ".join([*chain, request.url]))
 
     def spider_error(self, failure: Failure, response: Response, spider: Any) -> None:
         self.record(response.url, "spider", type(failure.value).__name__, failure.getErrorMessage())

@@ -67,7 +67,7 @@ class Unchanged(DropItem):
 def article_item(page: Page, article: Article, fingerprint: int) -> ArticleItem:
     """The output item of ``article`` extracted from ``page`` (``fingerprint``: its SimHash)."""
     canonical = article.canonical_url or page["request_url"]
-    if urlsplit(canonical).hostname != urlsplit(page["url"]).hostname:
+    if _hostname(canonical) != urlsplit(page["url"]).hostname:
         canonical = page["request_url"]  # a canonical on another host is not ours to claim
     return ArticleItem(
         url=page["url"],
@@ -93,6 +93,13 @@ def article_item(page: Page, article: Article, fingerprint: int) -> ArticleItem:
         removed=dict(sorted(article.removed.items())),
         schema_version=SCHEMA_VERSION,
     )
+
+
+def _hostname(url: str) -> str | None:
+    try:
+        return urlsplit(url).hostname
+    except ValueError:  # junk such as "https://]x/" in a page's canonical link
+        return None
 
 
 def _pages(item: Any) -> Page | None:

@@ -33,7 +33,11 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# A page given up on is recorded in the rejects file; the run is judged on the error ratio.
+RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
 DOWNLOAD_TIMEOUT = 30
+# http(s) only: no download handler for file:, ftp:, s3: or data: URLs, whatever links say.
+DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
 
 # Spider output is processed this many at a time per response (Scrapy's default, 100,
 # costs 100 asyncio tasks per article page for its single item).

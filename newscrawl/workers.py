@@ -21,6 +21,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
+from w3lib.encoding import http_content_type_encoding
+
 from newscrawl.extraction import Article, ExtractionError, extract
 from newscrawl.extraction.core import decode, looks_binary
 from newscrawl.extraction.templates import (
@@ -59,7 +61,7 @@ def extract_page(
     - ``rules``: remove the site's template blocks first;
     - extract the article (unless ``extract_text`` is false) and fingerprint its text.
     """
-    if looks_binary(body):
+    if looks_binary(body) and not declares_utf16(content_type):
         raise ExtractionError("binary", "the body is not text")
     text = decode(body, content_type)
     if not (rules or observe):
@@ -69,6 +71,13 @@ def extract_page(
         return PageResult(None, 0, page_blocks(text, url))
     article, removals, blocks = extract_with_template(text, url, rules, observe)
     return PageResult(article, simhash(article.text), blocks, removals)
+
+
+def declares_utf16(content_type: str | None) -> bool:
+    """Does the HTTP header say UTF-16 (or UTF-32)? Such text is full of NULs, even
+    without a byte-order mark, and is no binary."""
+    charset = http_content_type_encoding(content_type) if content_type else None
+    return charset is not None and charset.replace("-", "").startswith(("utf16", "utf32"))
 
 
 def peak_rss(pid: int | str = "self") -> int:

@@ -42,6 +42,8 @@ def raw_page_lines() -> list[str]:
             "Reading Time: < 1 minute", *seed["paragraphs"], "AddThis Website Tools",
             post["author"]["name"], "Share", "Published by", post["author"]["name"],
             "Recent Posts", *cards]  # fmt: skip
+
+
 INDEX_FILES = ("index.html", "index.xml", "index.rss")
 GOLDEN_FIELDS = {
     "url", "canonical_url", "title", "text", "authors", "published", "modified", "categories",

@@ -49,6 +49,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WS = re.compile(r"\s+")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _TAG = re.compile(r"<[a-zA-Z!]")
+_END_OF_DOCUMENT = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
 #: trafilatura's output elements that are paragraphs of their own.
 _BLOCKS = frozenset(("p", "head", "item", "quote", "code", "row", "list", "table", "div"))
 
@@ -132,6 +133,9 @@ def parse(text: str) -> HtmlElement:
     # lxml refuses a str with an XML encoding declaration, and trafilatura then
     # re-parses the bytes without knowing their encoding (mojibake): drop it
     text = _XML_DECLARATION.sub("", text, count=1)
+    # browsers ignore </body> and </html> (content after them still goes into the body);
+    # lxml stops parsing there, losing whatever a broken template put after them
+    text = _END_OF_DOCUMENT.sub("", text)
     try:
         tree = load_html(text)
     except Exception as exc:  # lxml raises a zoo of errors on hostile input

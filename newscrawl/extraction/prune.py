@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from lxml import etree
 from lxml.etree import _Element
 
+from .dom import drop, word_counts
 from .rules import ELEMENT_RULES, ElementRule
 
 MAX_SHARE = 0.3
@@ -67,43 +68,13 @@ def is_hidden(el: _Element) -> bool:
     return bool(style and _HIDDEN_STYLE.search(style))
 
 
-def _word_counts(root: _Element) -> dict[_Element, int]:
-    """Words under each element, summed bottom-up (linear in the page)."""
-    counts: dict[_Element, int] = {}
-    nodes = [el for el in root.iter() if isinstance(el.tag, str)]
-    for el in reversed(nodes):
-        if el.tag in ("script", "style", "noscript", "template"):
-            counts[el] = 0
-            continue
-        n = len(_WORD.findall(el.text or ""))
-        for child in el:
-            n += counts.get(child, 0) + len(_WORD.findall(child.tail or ""))
-        counts[el] = n
-    return counts
-
-
-def drop(el: _Element) -> None:
-    """Remove ``el``, keeping its tail text in the parent."""
-    parent = el.getparent()
-    if parent is None:
-        return
-    tail = el.tail
-    if tail and tail.strip():
-        prev = el.getprevious()
-        if prev is not None:
-            prev.tail = (prev.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(el)
-
-
 def prune(root: _Element, rules: Iterable[ElementRule] = ELEMENT_RULES) -> Counter[str]:
     """Remove boilerplate elements from ``root``; return counts by rule kind.
 
     One walk over the tree: a removed element's subtree is not visited.
     """
     rules = tuple(rules)
-    counts = _word_counts(root)
+    counts = word_counts(root)
     total = max(counts.get(root, 0), 1)
     h1_holders = {anc for h1 in root.iter("h1") for anc in h1.iterancestors()}
     removed: Counter[str] = Counter()

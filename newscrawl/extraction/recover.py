@@ -192,8 +192,11 @@ def recover(
             gaps += run
             added += sum(leaves[j][2] for j in run)
         run = []
-    if not gaps or added > 0.5 * total:
-        return paragraphs  # nothing to add, or too much: trust the scorer
+    if added > 0.5 * total:
+        gaps = []  # too much: trust the scorer
+    gaps = sorted(gaps + _repeats(leaves, kept_idx, para_tokens, container, rules))
+    if not gaps:
+        return paragraphs
     # anchor each output paragraph on the leaf most of its shingles come from
     anchors: list[int | None] = []
     for tokens in para_tokens:
@@ -210,4 +213,46 @@ def recover(
             result.append(leaves[nxt][1])
             nxt = next(pending, None)
         result.append(paragraph)
+    while nxt is not None:  # after the last paragraph the scorer kept
+        result.append(leaves[nxt][1])
+        nxt = next(pending, None)
     return result
+
+
+#: A repeated paragraph is put back only if it is this long (short repeats are labels).
+MIN_REPEAT_TOKENS = 8
+
+
+def _repeats(
+    leaves: list[tuple[_Element, str, int, bool]],
+    kept_idx: list[int],
+    para_tokens: list[list[str]],
+    container: _Element,
+    rules: tuple[ElementRule, ...],
+) -> list[int]:
+    """Kept blocks the page repeats word for word more often than the output does.
+
+    The scorer collapses identical paragraphs (its own duplicates come from
+    overlapping candidates); a page that says the same thing twice in its
+    article says it twice.
+    """
+    in_output: dict[tuple[str, ...], int] = {}
+    for tokens in para_tokens:
+        key = tuple(tokens)
+        in_output[key] = in_output.get(key, 0) + 1
+    seen: dict[tuple[str, ...], int] = {}
+    repeats = []
+    for i in kept_idx:
+        el, text, words, _ = leaves[i]
+        key = tuple(t.lower() for t in _TOKEN.findall(text))
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] <= in_output.get(key, 0) or in_output.get(key, 0) == 0:
+            continue
+        if words < MIN_REPEAT_TOKENS or el.tag not in GAP_TAGS:
+            continue
+        if container not in el.iterancestors() or _in_never(el, container, rules):
+            continue
+        if _is_caption(el) or line_rule(text) is not None:
+            continue
+        repeats.append(i)
+    return repeats

@@ -108,7 +108,8 @@ ELEMENT_RULES: tuple[ElementRule, ...] = (
             "post-categories entry-categories tagcloud amp-tags"
         ),
     ),
-    ElementRule("consent", parts=_set("cookie cookies consent gdpr")),
+    # (a consent dialog may be longer than a short page's text: removed whatever its size)
+    ElementRule("consent", parts=_set("cookie cookies consent gdpr onetrust"), large=True),
     ElementRule("breadcrumbs", parts=_set("breadcrumb breadcrumbs crumbs")),
 )
 

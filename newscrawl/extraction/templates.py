@@ -42,6 +42,7 @@ from lxml.etree import _Element
 
 from .article import Article
 from .core import extract
+from .dom import drop
 from .errors import ExtractionError
 
 #: Elements that are blocks whether or not they carry a class.
@@ -276,7 +277,7 @@ class TemplateRules:
         if removed_words > self.max_removed_share * total:
             return []
         for el, _, _ in chosen:
-            _drop(el)
+            drop(el)
         return [removal for _, removal, _ in chosen]
 
     def _match(self, block: Block, el: _Element) -> Removal | None:
@@ -307,20 +308,6 @@ class TemplateRules:
 def _preview(el: _Element, size: int = 80) -> str:
     text = _WS.sub(" ", _text(el)).strip()
     return text if len(text) <= size else text[: size - 1] + "…"
-
-
-def _drop(el: _Element) -> None:
-    """Remove ``el`` but keep its tail text (it belongs to the parent)."""
-    parent = el.getparent()
-    if parent is None:
-        return
-    if el.tail and el.tail.strip():
-        prev = el.getprevious()
-        if prev is not None:
-            prev.tail = (prev.tail or "") + el.tail
-        else:
-            parent.text = (parent.text or "") + el.tail
-    parent.remove(el)
 
 
 class SiteTemplate:

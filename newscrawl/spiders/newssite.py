@@ -21,6 +21,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import scrapy
 from lxml import etree
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import (
     CloseSpider,
@@ -33,7 +34,7 @@ from scrapy.exceptions import (
 )
 from scrapy.http import Request, Response, TextResponse
 from scrapy.utils.gz import gunzip, gzip_magic_number
-from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from scrapy.utils.sitemap import Sitemap
 from twisted.internet import defer, error
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseNeverReceived
@@ -71,6 +72,11 @@ ARTICLE_PRIORITY = 10
 #: The sitemap protocol's limit per file; anything beyond is not a sitemap we read.
 MAX_SITEMAP_ENTRIES = 50_000
 SITEMAP_PRIORITY = -10
+#: An XML DOCTYPE, with its internal subset (entity declarations) if any; quoted
+#: strings may hold "]" and ">" (each branch starts differently: linear time).
+DOCTYPE = re.compile(
+    rb"""<!DOCTYPE(?:[^\[>"']|"[^"]*"|'[^']*')*(?:\[(?:[^\]"']|"[^"]*"|'[^']*')*\]\s*)?>"""
+)
 
 
 class NewsSiteSpider(scrapy.Spider):
@@ -110,7 +116,15 @@ class NewsSiteSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         assert isinstance(spider, NewsSiteSpider)
         spider.max_listing_pages = crawler.settings.getint("NEWSCRAWL_MAX_LISTING_PAGES", 50)
+        crawler.signals.connect(spider.count_bytes, signal=signals.headers_received)
+        crawler.signals.connect(spider.count_bytes, signal=signals.bytes_received)
         return spider
+
+    def count_bytes(self, request: Request, data: bytes | None = None, **_: Any) -> None:
+        """Body bytes received so far (headers: none yet): tells a body Scrapy cut at
+        ``DOWNLOAD_MAXSIZE`` (which it reports as a bare cancellation) from others."""
+        so_far = request.meta.get("newscrawl_bytes", 0) if data is not None else 0
+        request.meta["newscrawl_bytes"] = so_far + len(data or b"")
 
     # -- start -------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
@@ -131,7 +145,8 @@ class NewsSiteSpider(scrapy.Spider):
             self.site_url("/robots.txt"),
             callback=self.parse_robots,
             errback=self.on_site_unreachable,
-            meta={"dont_obey_robotstxt": True},
+            # no robots.txt (4xx) means no rules (RFC 9309); 5xx after retries: unreachable
+            meta={"dont_obey_robotstxt": True, "handle_httpstatus_list": list(range(400, 500))},
             priority=100,
         )
 
@@ -140,7 +155,11 @@ class NewsSiteSpider(scrapy.Spider):
 
     def on_site_unreachable(self, failure: Failure) -> None:
         """robots.txt could not be fetched at all: the site is down or the address wrong."""
-        self.logger.error("Site %s is unreachable: %s", self.base_url, failure.getErrorMessage())
+        response = getattr(failure.value, "response", None)
+        why = f"robots.txt answers HTTP {response.status}" if response is not None else ""
+        self.logger.error(
+            "Site %s is unreachable: %s", self.base_url, why or failure.getErrorMessage()
+        )
         self.crawler.stats.set_value("newscrawl/site_unreachable", 1)
         raise CloseSpider("site_unreachable")
 
@@ -148,7 +167,10 @@ class NewsSiteSpider(scrapy.Spider):
         """Seed discovery: sitemaps (robots.txt's and the usual paths), feeds, listings."""
         sitemaps = []
         if response.status == 200 and isinstance(response, TextResponse):
-            sitemaps = list(sitemap_urls_from_robots(response.body, base_url=response.url))
+            for line in response.body.decode("utf-8", "replace").splitlines():
+                key, _, value = line.partition(":")
+                if key.strip().lower() == "sitemap" and (url := self.join_url(response, value)):
+                    sitemaps.append(url)
         sitemaps += [self.site_url(p) for p in self.sitemap_paths]
         for url in dict.fromkeys(sitemaps):
             yield Request(url, callback=self.parse_sitemap, errback=self.on_discovery_error)
@@ -190,14 +212,14 @@ class NewsSiteSpider(scrapy.Spider):
             for entry in entries:
                 loc = entry.get("loc", "")
                 if loc and self.sitemap_follow.search(loc) and not self.sitemap_skip.search(loc):
-                    self._sitemap_backlog.append(urljoin(response.url, loc))
+                    self._sitemap_backlog.append(self.join_url(response, loc))
         elif kind == "urlset":
             self.crawler.stats.inc_value("newscrawl/discovery/sitemaps")
             for entry in entries:
                 loc = entry.get("loc")
                 if loc:
                     yield from self.article_requests(
-                        [urljoin(response.url, loc)], "sitemap", lastmod=entry.get("lastmod")
+                        [self.join_url(response, loc)], "sitemap", lastmod=entry.get("lastmod")
                     )
         yield from self.next_sitemap()
 
@@ -231,11 +253,12 @@ class NewsSiteSpider(scrapy.Spider):
         head = body[:512].lstrip()
         if not (head.startswith(b"<?xml") or b"<urlset" in head or b"<sitemapindex" in head):
             return None
-        return body
+        return without_doctype(body)
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
         if not isinstance(response, TextResponse):
             return
+        response = response.replace(body=without_doctype(response.body))
         links = response.xpath(
             "//*[local-name()='item']/*[local-name()='link']/text()"
             " | //*[local-name()='entry']/*[local-name()='link']/@href"
@@ -258,7 +281,7 @@ class NewsSiteSpider(scrapy.Spider):
             return
         self.crawler.stats.inc_value("newscrawl/discovery/listings")
         hrefs = response.xpath("//a/@href").getall()
-        links = [response.urljoin(h) for h in hrefs]
+        links = [url for url in (self.join_url(response, h) for h in hrefs) if url]
         posts = [u for u in links if self.is_post_url(u)]
         new = [u for u in dict.fromkeys(map(self.canonical_url, posts)) if self.is_new(u)]
         yield from self.article_requests(new, "listing")
@@ -271,13 +294,29 @@ class NewsSiteSpider(scrapy.Spider):
             "//link[@rel='next']/@href | //a[@rel='next']/@href"
             " | //a[contains(concat(' ', normalize-space(@class), ' '), ' next ')]/@href"
         ).get()
-        if next_url and new and page < self.max_listing_pages:
-            yield self.listing_request(response.urljoin(next_url), root=root, page=page + 1)
+        next_page = self.join_url(response, next_url) if next_url else ""
+        if next_page and new and page < self.max_listing_pages:
+            yield self.listing_request(next_page, root=root, page=page + 1)
 
     # -- articles -----------------------------------------------------------
+    def join_url(self, response: Response, href: str) -> str:
+        """``href`` made absolute against the page ("" for junk such as ``http://[x/``)."""
+        href = href.strip()
+        try:  # sitemaps' and feeds' URLs are absolute: no join (50,000 a sitemap)
+            url = href if href.startswith(("http://", "https://")) else response.urljoin(href)
+            urlsplit(url).port  # noqa: B018 - raises ValueError for a junk host or port
+        except ValueError:
+            self.crawler.stats.inc_value("newscrawl/discovery/bad_urls")
+            return ""
+        return url
+
     def is_own_url(self, url: str) -> bool:
-        parts = urlsplit(url)
-        return parts.scheme in ("http", "https") and parts.hostname in self.allowed_domains
+        try:
+            parts = urlsplit(url)
+            host, _ = parts.hostname, parts.port
+        except ValueError:  # a junk host or port ("https://]x/", ":99999") from a feed
+            return False
+        return parts.scheme in ("http", "https") and host in self.allowed_domains
 
     def is_post_url(self, url: str) -> bool:
         """Does ``url`` look like a post of this site (not an archive, feed or asset)?"""
@@ -359,8 +398,15 @@ class NewsSiteSpider(scrapy.Spider):
         if failure.check(Unchanged):
             return  # not an error: counted by the middleware
         request = getattr(failure, "request", None)
-        reason, kind = fetch_failure_reason(failure)
-        self.reject(getattr(request, "url", "?"), "fetch", reason, failure.getErrorMessage(), kind)
+        reason, kind = fetch_failure_reason(
+            failure, self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
+        )
+        url = getattr(request, "url", "?")
+        chain = getattr(request, "meta", {}).get("redirect_urls", [])
+        detail = failure.getErrorMessage() or type(failure.value).__name__
+        if chain:  # the article's own URL, and where its redirects led
+            url, detail = chain[0], f"{detail} (after redirects to {url})"
+        self.reject(url, "fetch", reason, detail, kind)
 
     def reject(
         self, url: str, stage: str, reason: str, detail: str = "", kind: str = "error"
@@ -390,27 +436,48 @@ CONNECTION_ERRORS = (
 )
 
 
-def fetch_failure_reason(failure: Failure) -> tuple[str, str]:
-    """(reason, kind) of a failed article fetch, for the rejects file."""
+def fetch_failure_reason(failure: Failure, maxsize: int = 0) -> tuple[str, str]:
+    """(reason, kind) of a failed article fetch, for the rejects file
+    (``maxsize``: the ``DOWNLOAD_MAXSIZE`` in force)."""
     exc = failure.value
     message = failure.getErrorMessage().lower()
     response = getattr(exc, "response", None)
     if response is not None:
+        if 300 <= response.status < 400 and b"Location" in response.headers:
+            return "redirect-refused", "error"  # to a scheme we do not fetch (ftp:, file:, ...)
         return f"http-{response.status}", "error"
     if isinstance(exc, IgnoreRequest):
         if "robots" in message:
             return "robots", "skip"  # the site asks us not to: not an error
         if "redirect" in message:
-            return "redirect-loop", "error"
+            return "too-many-redirects", "error"
         if any(w in message for w in ("larger than", "too large", "max size", "maxsize")):
             return "too-large", "error"
         return "ignored", "error"
     if any(w in message for w in ("larger than", "max size", "maxsize")):
         return "too-large", "error"
     if isinstance(exc, DownloadCancelledError):
+        meta = getattr(getattr(failure, "request", None), "meta", {})
+        limit = meta.get("download_maxsize", maxsize)
+        if limit and meta.get("newscrawl_bytes", 0) > limit:
+            return "too-large", "error"  # a body without Content-Length, cut at the cap
         return "cancelled", "error"
+    if isinstance(exc, ResponseDataLossError):
+        return "data-loss", "error"  # the connection closed before the promised length
     if isinstance(exc, TIMEOUTS):
         return "timeout", "error"
     if isinstance(exc, CONNECTION_ERRORS):
         return "connection", "error"
     return type(exc).__name__, "error"
+
+
+def without_doctype(body: bytes) -> bytes:
+    """``body`` (XML) without its DOCTYPE: sitemaps and feeds need none, and without
+    entity declarations no entity can be expanded (billion laughs) or fetched (XXE);
+    references to them are dropped by the parser, and the rest of the file is read."""
+    head = body[:65_536]
+    start = head.find(b"<!DOCTYPE")
+    match = DOCTYPE.match(head, start) if start >= 0 else None
+    if match is None:
+        return body  # none, or unterminated: the parser copes (and expands nothing)
+    return body[:start] + body[match.end() :]

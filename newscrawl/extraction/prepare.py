@@ -1,0 +1,129 @@
+"""Repair the page's tree before pruning: put it in the shape a browser shows.
+
+- **Streamed segments** (React server rendering with Suspense, e.g. Next.js):
+  the server sends ``<template id="B:0"></template><div>Loading…</div>``
+  where content will go, and the content itself later in the page as
+  ``<div hidden id="S:0">…</div>`` with a script ``$RC("B:0","S:0")`` that
+  swaps it in. Without a browser the text sits in a hidden div at the end and
+  the page seems to say "Loading…": we do the swap.
+- **Runaway wrappers**: broken markup (an unclosed ``<aside>`` popup or
+  ``<header>``) can wrap the whole page in an element that every boilerplate
+  rule removes. An element that holds the page's headline and most of its
+  text is not boilerplate, whatever its tag or class: it becomes a plain
+  ``div`` without class or id.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml.etree import _Element
+
+from .dom import WORD, drop, word_counts
+
+#: React's streaming instructions: complete boundary / complete segment.
+_SWAP = re.compile(r"\$R[CS]\(\s*\"([A-Z]:[\w:-]+)\"\s*,\s*\"([A-Z]:[\w:-]+)\"")
+#: A fallback ("Loading…", a spinner) is short.
+_FALLBACK_MAX_WORDS = 12
+#: Tags that boilerplate removal drops whole (here or in trafilatura).
+_DROPPED_TAGS = frozenset(("aside", "footer", "nav", "form", "header", "dialog", "menu", "figure"))
+#: Share of the page's words from which a wrapper holding the headline is the page itself.
+WRAPPER_SHARE = 0.5
+
+
+def resolve_streamed_segments(tree: _Element) -> int:
+    """Move streamed Suspense segments into their placeholders; return how many moved."""
+    segments = {
+        el.get("id"): el
+        for el in tree.iter("div")
+        if el.get("hidden") is not None and (el.get("id") or "").startswith("S:")
+    }
+    if not segments:
+        return 0
+    templates = {
+        el.get("id"): el for el in tree.iter("template") if (el.get("id") or "")[:2] in ("B:", "P:")
+    }
+    pairs: list[tuple[str, str]] = []
+    for script in tree.iter("script"):
+        if script.text and "$R" in script.text:
+            for target, source in _SWAP.findall(script.text):
+                if source.startswith("S:"):
+                    pairs.append((target, source))
+                elif target.startswith("S:"):  # $RS(segment, placeholder)
+                    pairs.append((source, target))
+    if not pairs:  # no instructions (scripts not saved): same numbers go together
+        for sid in segments:
+            pid = "P:" + sid[2:]
+            pairs.append((pid if pid in templates else "B:" + sid[2:], sid))
+    moved = 0
+    for target, source in pairs:
+        segment, template = segments.get(source), templates.get(target)
+        if segment is None:
+            continue
+        if template is None or template.getparent() is None:
+            del segment.attrib["hidden"]  # no placeholder: show it where it is
+            continue
+        _swap(template, segment, boundary=target.startswith("B:"))
+        moved += 1
+    return moved
+
+
+def _swap(template: _Element, segment: _Element, boundary: bool) -> None:
+    parent = template.getparent()
+    assert parent is not None
+    if boundary:  # a boundary shows a fallback right after its template until then
+        fallback = template.getnext()
+        if (
+            fallback is not None
+            and isinstance(fallback.tag, str)
+            and fallback.tag != "template"
+            and len(WORD.findall(" ".join(fallback.itertext()))) <= _FALLBACK_MAX_WORDS
+        ):
+            drop(fallback)
+    index = parent.index(template)
+    if segment.text and segment.text.strip():
+        template.tail = segment.text + (template.tail or "")
+    for offset, child in enumerate(list(segment)):
+        parent.insert(index + 1 + offset, child)
+    drop(template)
+    drop(segment)
+
+
+def neutralise_wrappers(tree: _Element, counts: dict[_Element, int] | None = None) -> int:
+    """Turn boilerplate-looking elements that hold the headline and most of the page into
+    plain ``div`` elements; return how many."""
+    h1 = next(tree.iter("h1"), None)
+    if h1 is None:
+        return 0
+    counts = counts if counts is not None else word_counts(tree)
+    body = tree.find(".//body")
+    total = counts.get(body if body is not None else tree, 0)
+    if not total:
+        return 0
+    changed = 0
+    for anc in h1.iterancestors():
+        if anc.tag in ("body", "html"):
+            break
+        if counts.get(anc, 0) < WRAPPER_SHARE * total:
+            continue
+        if anc.tag in _DROPPED_TAGS or anc.get("class") or anc.get("id"):
+            if anc.tag in _DROPPED_TAGS:
+                anc.tag = "div"
+                changed += 1
+            if _boilerplate_marks(anc):
+                for attr in ("class", "id", "role", "style", "hidden", "aria-hidden"):
+                    anc.attrib.pop(attr, None)
+                changed += 1
+    return changed
+
+
+_MARKS = re.compile(
+    r"popup|modal|overlay|newsletter|header|footer|sidebar|aside|nav|menu|widget|hidden|hide"
+    r"|comment|share|social|related|cookie|consent|banner|promo|teaser|subscribe|ad-|-ad\b",
+    re.I,
+)
+
+
+def _boilerplate_marks(el: _Element) -> bool:
+    marks = " ".join(filter(None, (el.get("class"), el.get("id"), el.get("role"))))
+    return bool(marks and _MARKS.search(marks)) or el.get("hidden") is not None
