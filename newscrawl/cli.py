@@ -154,7 +154,7 @@ def _extract_file(job: tuple[str, str | None, Any]) -> dict[str, Any]:
     url = page_url(html, url)
     try:
         if rules:
-            from newscrawl.extraction.core import decode
+            from newscrawl.extraction.decode import decode
             from newscrawl.extraction.templates import extract_with_template
 
             article, _, _ = extract_with_template(decode(html), url, rules)

@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from newscrawl.extraction import Article
-from newscrawl.extraction.core import decode
+from newscrawl.extraction.decode import decode
 from newscrawl.extraction.templates import (
     Removal,
     SiteTemplate,

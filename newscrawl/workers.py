@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from w3lib.encoding import http_content_type_encoding
 
 from newscrawl.extraction import Article, ExtractionError, extract
-from newscrawl.extraction.core import decode, looks_binary
+from newscrawl.extraction.decode import decode, looks_binary
 from newscrawl.extraction.templates import (
     Block,
     Removal,

@@ -86,7 +86,8 @@ def test_runs_emit_only_new_and_changed_articles(site_dir: Path, crawler: Crawle
 
 
 def test_a_killed_run_is_completed_by_the_next(site_dir: Path, crawler: Crawler) -> None:
-    with SiteServer(site_dir, delay=0.05) as server:
+    # slow enough (0.2 s a request, two at a time: ~6 s a run) to be killed mid-run
+    with SiteServer(site_dir, delay=0.2) as server:
         proc = crawler.start(server.base_url, "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2")
         parts = lambda: list(crawler.output.glob("gqn/*.jsonl.part"))  # noqa: E731
         assert wait_for(lambda: any(p.stat().st_size > 0 for p in parts()), timeout=120)

@@ -2,10 +2,7 @@
 pages, retry waits, sitemaps with entity tricks.
 
 Pages go through :func:`newscrawl.workers.extract_page`, the crawl's own entry
-into extraction. Cases marked ``xfail(strict=True)`` are known bugs of the
-extraction library (``newscrawl/extraction``, owned elsewhere): they fail today
-and will report XPASS, failing the suite, once the library is fixed; then drop
-the mark.
+into extraction.
 """
 
 from __future__ import annotations
@@ -111,17 +108,12 @@ def test_encodings_come_out_exact(name: str) -> None:
     assert "\ufffd" not in text and "\x00" not in text
 
 
-LIBRARY_BUG = "newscrawl.extraction: see the hostile-web report (decode/parse)"
-
-
-@pytest.mark.xfail(strict=True, reason=LIBRARY_BUG + ": cp1252 detected as cp1250")
 @pytest.mark.parametrize("content_type", [None, "text/html", "text/html; charset=utf-8"])
 def test_undeclared_or_lying_western_text(content_type: str | None) -> None:
     # Genève -> Genčve, señor -> seńor, Øster -> Řster: charset_normalizer's guess
     assert WESTERN in text_of(western().encode("cp1252"), content_type)
 
 
-@pytest.mark.xfail(strict=True, reason=LIBRARY_BUG + ": invalid bytes spoil the UTF-8 text")
 @pytest.mark.parametrize("stray", ["paragraph", "trailing bytes"])
 def test_utf8_page_with_a_few_invalid_bytes(stray: str) -> None:
     page = western().replace("</article>", "<p>Old “quoted” paragraph.</p></article>")
@@ -133,13 +125,11 @@ def test_utf8_page_with_a_few_invalid_bytes(stray: str) -> None:
     assert WESTERN in text_of(body, "text/html; charset=utf-8")  # “très bien” -> mojibake
 
 
-@pytest.mark.xfail(strict=True, reason=LIBRARY_BUG + ": libxml2 stops at 255 levels")
 def test_article_nested_300_deep() -> None:
     page = western().replace("<article>", "<div>" * 300 + "<article>")
     assert WESTERN in text_of(page.encode(), "text/html")
 
 
-@pytest.mark.xfail(strict=True, reason=LIBRARY_BUG + ": text cut at 5M chars before parsing")
 def test_article_after_a_huge_inline_script() -> None:
     blob = "<script>var data = '" + "x" * 6_000_000 + "';</script>"
     page = western().replace("</head>", blob + "</head>")

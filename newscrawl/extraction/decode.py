@@ -1,0 +1,240 @@
+"""Bytes to text to tree: decode a page as a browser would, then parse it.
+
+Declarations are trusted only as far as the bytes agree (pages and servers lie
+about charsets), text that is mostly UTF-8 keeps its UTF-8 even around a few
+stray legacy bytes, double-encoded UTF-8 is repaired, and the parser reads as
+deep and as large as a real page needs, within fixed bounds.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+import charset_normalizer
+from lxml import etree
+from lxml.html import HtmlElement, HTMLParser, fromstring
+from trafilatura.utils import load_html, repair_faulty_html
+from w3lib.encoding import (
+    html_body_declared_encoding,
+    html_to_unicode,
+    http_content_type_encoding,
+    resolve_encoding,
+)
+
+from .errors import ExtractionError
+
+#: Larger documents are cut to this many characters before parsing (no news page is near it).
+MAX_CHARS = 5_000_000
+#: Scripts and styles longer than this are emptied before a large document is cut,
+#: so that an inline data blob does not push the article past the cut.
+MAX_INVISIBLE_CHARS = 100_000
+#: Deeper trees have their bare wrapper chains collapsed (libxml2's own limit is 255
+#: levels, 2,048 as parsed here).
+MAX_DEPTH = 255
+#: Elements that only wrap (collapsed when a tree is too deep).
+_WRAPPERS = ("div", "span", "section", "font", "center")
+#: The encoding of undeclared legacy text when detection cannot tell (WHATWG's default).
+LEGACY_DEFAULT = "cp1252"
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_END_OF_DOCUMENT = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
+_INVISIBLE_OPEN = re.compile(r"<(script|style)\b[^>]*>", re.IGNORECASE)
+_INVISIBLE_CLOSE = {t: re.compile(rf"</{t}\s*>", re.IGNORECASE) for t in ("script", "style")}
+#: A multi-byte UTF-8 sequence (lead byte and its continuation bytes).
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+#: Trees as deep as libxml2 allows with XML_PARSE_HUGE (2,048 levels, not 255): real
+#: pages nest past 255 (builders' wrappers), and the article is often at the bottom.
+_PARSER = HTMLParser(
+    collect_ids=False,
+    default_doctype=False,
+    encoding="utf-8",
+    remove_comments=True,
+    remove_pis=True,
+    huge_tree=True,
+)
+
+
+def looks_binary(data: bytes) -> bool:
+    """Many NUL or control bytes at the start: an image, archive or other binary."""
+    head = data[:4096]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False  # UTF-16 text has NULs by design
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return bool(head) and controls > 0.1 * len(head)
+
+
+def decode(html: str | bytes, content_type: str | None = None) -> str:
+    """Text of a page's bytes, trusting declarations only as far as the bytes agree.
+
+    A byte-order mark decides. Else bytes that are UTF-8 are UTF-8 (pages and
+    servers often declare a legacy charset for UTF-8 content, while legacy text
+    is almost never valid UTF-8), also when a few stray bytes from a legacy
+    source are mixed in. Else the charset the HTTP header or the page declares,
+    if the bytes decode cleanly in it; else detection (charset_normalizer),
+    Windows-1252 where it cannot tell, with replacement characters.
+    """
+    if isinstance(html, str):
+        text = html
+    elif html.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        _, text = html_to_unicode(content_type, html)
+    else:
+        text = _decode_unmarked(html, content_type)
+    if len(text) > MAX_CHARS:
+        text = empty_large_invisible(text)[:MAX_CHARS]
+    return _CONTROL.sub("", repair_mojibake(text))
+
+
+def _decode_unmarked(data: bytes, content_type: str | None) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        mixed = _mostly_utf8(data)
+        if mixed is not None:
+            return mixed
+    declared = [
+        http_content_type_encoding(content_type) if content_type else None,
+        html_body_declared_encoding(data[:4096]),
+    ]
+    for encoding in dict.fromkeys(e for e in declared if e):
+        try:
+            return data.decode(resolve_encoding(encoding) or encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue  # the declaration lies
+    return data.decode(_detect(data), errors="replace")
+
+
+def _detect(data: bytes) -> str:
+    """charset_normalizer's guess; among guesses it rates the same, Windows-1252
+    (its single-byte rivals differ only in rare letters, and it is the web's default)."""
+    results = charset_normalizer.from_bytes(data[:200_000])
+    best = results.best()
+    if best is None:
+        return LEGACY_DEFAULT
+    ties = {m.encoding for m in results if m.chaos <= best.chaos and m.coherence >= best.coherence}
+    return LEGACY_DEFAULT if LEGACY_DEFAULT in ties else best.encoding
+
+
+def _legacy_bytes(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: bytes that are not UTF-8 read as Windows-1252 (Latin-1
+    for the five bytes it leaves undefined), as when a legacy paragraph is pasted in."""
+    assert isinstance(error, UnicodeDecodeError)
+    bad = error.object[error.start : error.end]
+    return "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in bad), error.end
+
+
+codecs.register_error("newscrawl-legacy", _legacy_bytes)
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """``data`` decoded as UTF-8 with its few invalid bytes read as Windows-1252, if
+    UTF-8 sequences outnumber invalid bytes three to one (legacy text has almost none)."""
+    sequences = len(_UTF8_SEQUENCE.findall(data))
+    if not sequences:
+        return None
+    text = data.decode("utf-8", errors="replace")
+    invalid = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    if invalid * 3 > sequences:
+        return None
+    return data.decode("utf-8", errors="newscrawl-legacy")
+
+
+def empty_large_invisible(text: str) -> str:
+    """``text`` with the content of scripts and styles longer than
+    ``MAX_INVISIBLE_CHARS`` removed (their tags stay); one pass, linear."""
+    out: list[str] = []
+    pos = 0
+    for match in _INVISIBLE_OPEN.finditer(text):
+        if match.start() < pos:
+            continue  # within content already removed
+        close = _INVISIBLE_CLOSE[match.group(1).lower()].search(text, match.end())
+        if close is None:
+            break
+        if close.start() - match.end() > MAX_INVISIBLE_CHARS:
+            out.append(text[pos : match.end()])
+            pos = close.start()
+    out.append(text[pos:])
+    return "".join(out)
+
+
+#: UTF-8 text that was decoded as Latin-1 or Windows-1252 somewhere upstream and
+#: re-encoded ("youâ€™re", "youâ\x80\x99re"): a lead byte as a character, then
+#: continuation bytes as characters.
+_MOJIBAKE = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6"
+    "\u2030\u0160\u2039\u0152\u017d\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc"
+    "\u2122\u0161\u203a\u0153\u017e\u0178]{1,3}"
+)
+
+
+def repair_mojibake(text: str) -> str:
+    """Undo double-encoded UTF-8 runs, each only where it decodes back cleanly."""
+    if not _MOJIBAKE.search(text):
+        return text
+
+    def fix(match: re.Match[str]) -> str:
+        run = match.group(0)
+        for codec in ("latin-1", "cp1252"):
+            try:
+                return run.encode(codec).decode("utf-8")
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                continue
+        return run
+
+    return _MOJIBAKE.sub(fix, text)
+
+
+def parse(text: str) -> HtmlElement:
+    """The page's tree (lxml), or :class:`ExtractionError` ``unparsable``."""
+    # lxml refuses a str with an XML encoding declaration, and trafilatura then
+    # re-parses the bytes without knowing their encoding (mojibake): drop it
+    text = _XML_DECLARATION.sub("", text, count=1)
+    # browsers ignore </body> and </html> (content after them still goes into the body);
+    # lxml stops parsing there, losing whatever a broken template put after them
+    text = _END_OF_DOCUMENT.sub("", text)
+    try:
+        tree = fromstring(repair_faulty_html(text, text[:50].lower()), parser=_PARSER)
+        if tree is None or len(tree) < 1:
+            tree = load_html(text)  # trafilatura's fallbacks (bytes, dubious documents)
+    except Exception as exc:  # lxml raises a zoo of errors on hostile input
+        raise ExtractionError("unparsable", f"{type(exc).__name__}: {exc}") from exc
+    if not isinstance(tree, HtmlElement):
+        raise ExtractionError("unparsable", "not an HTML document")
+    if depth(tree) > MAX_DEPTH:
+        unwrap_chains(tree)
+    return tree
+
+
+def depth(tree: HtmlElement) -> int:
+    """How many levels the tree has (one linear walk)."""
+    deepest = level = 0
+    for event, _ in etree.iterwalk(tree, events=("start", "end")):
+        level += 1 if event == "start" else -1
+        deepest = max(deepest, level)
+    return deepest
+
+
+def unwrap_chains(tree: HtmlElement) -> int:
+    """Replace each bare wrapper (no text of its own, one child) by its child; return how
+    many. Page builders nest wrappers hundreds deep, and parts of trafilatura's
+    pipeline (jusText) take time in the square of the depth."""
+    bare = [
+        el
+        for el in tree.iter(*_WRAPPERS)
+        if len(el) == 1
+        and not (el.text or "").strip()
+        and not (el[0].tail or "").strip()
+        and el.getparent() is not None
+    ]
+    for el in bare:
+        parent = el.getparent()
+        if parent is None:
+            continue
+        child = el[0]
+        child.tail = el.tail
+        parent.replace(el, child)
+    return len(bare)
