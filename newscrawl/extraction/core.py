@@ -25,6 +25,7 @@ from lxml.html import HtmlElement
 
 from .article import Article
 from .decode import decode, looks_binary, parse
+from .dom import drop
 from .errors import ExtractionError
 from .metadata import Metadata, extract_metadata
 from .pagetype import page_type
@@ -41,12 +42,25 @@ _TAG = re.compile(r"<[a-zA-Z!]")
 _BLOCKS = frozenset(("p", "head", "item", "quote", "code", "row", "list", "table", "div"))
 
 
-_INVISIBLE = ("script", "style", "noscript", "template")
+#: Removed once metadata is read. <noscript> stays: it is what a reader without
+#: JavaScript sees (some sites' whole content), and trafilatura weighs it itself.
+_INVISIBLE = ("script", "style", "template")
 
 
 def strip_invisible(tree: _Element) -> None:
-    """Remove scripts, styles and templates (their tails stay)."""
-    etree.strip_elements(tree, *_INVISIBLE, with_tail=False)
+    """Remove the body's scripts, styles and templates (their tails stay). JSON-LD moves
+    to ``<head>`` instead: trafilatura reads it too (a ``DiscussionForumPosting`` makes it
+    keep a forum's posts); the head holds no page text, so it is left as it is."""
+    head, body = tree.find("head"), tree.find("body")
+    if body is None:
+        etree.strip_elements(tree, *_INVISIBLE, with_tail=False)
+        return
+    if head is not None:
+        for script in body.xpath('.//script[@type="application/ld+json"]'):
+            drop(script)
+            script.tail = None
+            head.append(script)
+    etree.strip_elements(body, *_INVISIBLE, with_tail=False)
 
 
 def _norm(text: str) -> str:
