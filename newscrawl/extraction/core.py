@@ -25,7 +25,7 @@ from lxml.html import HtmlElement
 
 from .article import Article
 from .decode import decode, looks_binary, parse
-from .dom import drop
+from .dom import drop, word_counts
 from .errors import ExtractionError
 from .metadata import Metadata, extract_metadata
 from .pagetype import page_type
@@ -139,7 +139,8 @@ def extract(
     md = extract_metadata(tree, url)
     resolve_streamed_segments(tree)  # (needs the scripts and templates)
     strip_invisible(tree)  # metadata read (JSON-LD is in <script>): nothing else needs them
-    neutralise_wrappers(tree)
+    counts = word_counts(tree)  # (the next steps change tags and attributes, not text)
+    neutralise_wrappers(tree, counts)
     site = site_for(tree, url)
     rules = ELEMENT_RULES + (site.rules if site else ())
     removed: Counter[str] = Counter()
@@ -154,7 +155,7 @@ def extract(
         body: _Element | None = _container_body(work)
         paragraphs = paragraphs_from_body(body)
     else:
-        removed += prune(tree, rules)
+        removed += prune(tree, rules, counts)
         body = _trafilatura_body(tree, url)
         paragraphs = recover(tree, paragraphs_from_body(body), rules, md.title)
     paragraphs = _drop_title(paragraphs, md.title)

@@ -32,6 +32,9 @@ MAX_INVISIBLE_CHARS = 100_000
 #: Deeper trees have their bare wrapper chains collapsed (libxml2's own limit is 255
 #: levels, 2,048 as parsed here).
 MAX_DEPTH = 255
+#: Is there an element below level MAX_DEPTH? (libxml2 walks it in C: no Python loop
+#: over every node of every page.)
+_TOO_DEEP = etree.XPath("boolean(" + "/".join(["*"] * MAX_DEPTH) + ")")
 #: Elements that only wrap (collapsed when a tree is too deep).
 _WRAPPERS = ("div", "span", "section", "font", "center")
 #: The encoding of undeclared legacy text when detection cannot tell (WHATWG's default).
@@ -204,18 +207,9 @@ def parse(text: str) -> HtmlElement:
         raise ExtractionError("unparsable", f"{type(exc).__name__}: {exc}") from exc
     if not isinstance(tree, HtmlElement):
         raise ExtractionError("unparsable", "not an HTML document")
-    if depth(tree) > MAX_DEPTH:
+    if _TOO_DEEP(tree):
         unwrap_chains(tree)
     return tree
-
-
-def depth(tree: HtmlElement) -> int:
-    """How many levels the tree has (one linear walk)."""
-    deepest = level = 0
-    for event, _ in etree.iterwalk(tree, events=("start", "end")):
-        level += 1 if event == "start" else -1
-        deepest = max(deepest, level)
-    return deepest
 
 
 def unwrap_chains(tree: HtmlElement) -> int:

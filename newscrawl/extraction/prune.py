@@ -68,13 +68,18 @@ def is_hidden(el: _Element) -> bool:
     return bool(style and _HIDDEN_STYLE.search(style))
 
 
-def prune(root: _Element, rules: Iterable[ElementRule] = ELEMENT_RULES) -> Counter[str]:
+def prune(
+    root: _Element,
+    rules: Iterable[ElementRule] = ELEMENT_RULES,
+    counts: dict[_Element, int] | None = None,
+) -> Counter[str]:
     """Remove boilerplate elements from ``root``; return counts by rule kind.
 
     One walk over the tree: a removed element's subtree is not visited.
+    ``counts``: :func:`~.dom.word_counts` of ``root``, if the caller has them.
     """
     rules = tuple(rules)
-    counts = word_counts(root)
+    counts = counts if counts is not None else word_counts(root)
     total = max(counts.get(root, 0), 1)
     h1_holders = {anc for h1 in root.iter("h1") for anc in h1.iterancestors()}
     removed: Counter[str] = Counter()
