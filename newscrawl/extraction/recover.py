@@ -204,7 +204,8 @@ def recover(
         for shingle in _shingles(tokens):
             if (leaf := owner.get(shingle)) is not None:
                 votes[leaf] = votes.get(leaf, 0) + 1
-        anchors.append(max(votes, key=lambda k: votes[k]) if votes else None)
+        # ties go to the earliest leaf (votes fill in set order, which varies by process)
+        anchors.append(max(votes, key=lambda k: (votes[k], -k)) if votes else None)
     result: list[str] = []
     pending = iter(gaps)
     nxt: int | None = next(pending, None)
