@@ -6,7 +6,7 @@ Runs ``newscrawl extract`` on a set's pages twice, with and without site templat
 only the pages whose host has two or more pages in the set (the only ones templates
 can touch). Lists the pages whose F1 changed most.
 
-Usage: python benchmarks/templates_eval.py [SET_DIR] [-j N] [--changed N]
+Usage: python benchmarks/templates_eval.py [SET_DIR] [-j N] [--changed N] [--keep DIR]
 (default set: ../shared/eval/wcxb-dev beside the repository)
 """
 
@@ -63,12 +63,17 @@ def main() -> None:
     parser.add_argument("set_dir", nargs="?", default=REPO.parent / "shared/eval/wcxb-dev")
     parser.add_argument("-j", "--jobs", type=int)
     parser.add_argument("--changed", type=int, default=10, help="list this many changed pages")
+    parser.add_argument("--keep", type=Path, help="keep both runs' JSONL in this directory")
     args = parser.parse_args()
     set_dir = Path(args.set_dir)
     gold = [json.loads(x) for x in (set_dir / "gold.jsonl").read_text().splitlines()]
     with tempfile.TemporaryDirectory() as tmp:
+        out = args.keep or Path(tmp)
+        out.mkdir(parents=True, exist_ok=True)
         runs = {
-            on: extract(set_dir / "pages", Path(tmp) / f"{on}.jsonl", on, args.jobs)
+            on: extract(
+                set_dir / "pages", out / f"templates-{'on' if on else 'off'}.jsonl", on, args.jobs
+            )
             for on in (False, True)
         }
     # hosts as extraction saw them (the page's own canonical URL), as templates group them

@@ -108,3 +108,63 @@ def test_model_survives_a_json_round_trip() -> None:
     again = SiteTemplate.from_json(model.to_json())
     assert again.pages == model.pages
     assert again.rules() == model.rules()
+
+
+def test_numbers_and_words_of_running_text_are_not_template() -> None:
+    """Counts recur (digits fold to one key) and so do words such as ``if`` in code or
+    a bold word in a sentence: none of them is a site's widget."""
+
+    def page_with(i: int) -> str:
+        return (
+            f'<html><body><div class="post"><p>Story {i} about the {TOPICS[i % 14]}, '
+            f'<b class="kw">important</b> for everyone here.</p>'
+            f'<pre><span class="k">if</span> x: <span class="k">return</span> {i}</pre>'
+            f'<div class="votes">{i * 7}</div></div></body></html>'
+        )
+
+    model = learn([page_with(i) for i in range(12)])
+    text, rules = pruned_text(model, page_with(99))
+    assert rules == []
+    assert "important" in text and "if x: return" in text and "693" in text
+
+
+def test_a_listing_pages_cards_are_its_content() -> None:
+    """A shop's product grid looks alike on every page, but there it is the page."""
+
+    def grid(i: int) -> str:
+        rng = random.Random(i)
+        cards = "".join(
+            f'<div class="card"><a href="{HOST}/p/{rng.randrange(9999)}">Lamp model '
+            f"{rng.choice(TOPICS)} {rng.randrange(99)} in oak and brass finish</a> "
+            f'<a href="{HOST}/p/{rng.randrange(9999)}/reviews">reviews</a> '
+            f'<a href="{HOST}/cart">add</a></div>'
+            for _ in range(12)
+        )
+        intro = " ".join(article_paragraphs(i))  # the shop's text about this category
+        return (
+            f'<html><body><h1>Lamps {i}</h1><p class="intro">{intro}</p>'
+            f'<div class="grid">{cards}</div></body></html>'
+        )
+
+    model = learn([grid(i) for i in range(12)])
+    assert model.rules().link_lists  # the card place is learned as a link list...
+    text, rules = pruned_text(model, grid(99))
+    assert "recurring-link-list" not in rules  # ...but not removed where it is the page
+    assert text.count("Lamp model") == 12
+
+
+def test_extraction_after_template_removal_keeps_the_page_structure() -> None:
+    """The pruned tree is serialised as HTML: as XML an empty ``<style/>`` would swallow
+    the article when parsed again, and the page would lose its text."""
+    from newscrawl.extraction.templates import extract_with_template
+
+    model = learn([page(i) for i in range(15)])
+    html = page(99).replace(
+        "<html>", '<html><head><style id="late"></style>\n<meta charset="utf-8"></head>'
+    )
+    html = html.replace("</body>", "<style>.foot { color: grey }</style></body>")
+    article, removals, _ = extract_with_template(html, f"{HOST}/post-99/", model.rules())
+    assert removals
+    for paragraph in article_paragraphs(99):
+        assert paragraph in article.text
+    assert "More from GQN" not in article.text

@@ -181,7 +181,7 @@ def _container_body(container: _Element) -> _Element | None:
 
 
 def _serialize(el: _Element) -> str:
-    return etree.tostring(el, encoding="unicode", with_tail=False)
+    return etree.tostring(el, encoding="unicode", method="html", with_tail=False)
 
 
 def _article(

@@ -84,6 +84,7 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _DIGITS = re.compile(r"\d+")
 _WS = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def normalise(text: str) -> str:
@@ -155,6 +156,28 @@ def _count(text: str | None) -> int:
     return len(_WORD.findall(text)) if text else 0
 
 
+def _mostly_words(text: str) -> bool:
+    """Numbers ("3", "5204", "$ 32.99 Price $ 32.99": counts, ratings, prices) say
+    nothing about a template: with digits folded they would match every other number."""
+    tokens = _WORD.findall(text)
+    letters = sum(1 for t in tokens if _LETTER.search(t))
+    return letters > len(tokens) - letters
+
+
+def _is_token(el: _Element, in_code: set[_Element]) -> bool:
+    """An inline element that is a word of running text or code (``<span class=k>if``
+    in a listing, a ``<b class=x>`` in a sentence): its text recurs because words do,
+    and removing it would cut the sentence, so it is never recurring text."""
+    if el.tag in BLOCK_TAGS:
+        return False
+    if el in in_code:
+        return True
+    prev = el.getprevious()
+    parent = el.getparent()
+    before = prev.tail if prev is not None else parent.text if parent is not None else None
+    return bool((before and before.strip()) or (el.tail and el.tail.strip()))
+
+
 def iter_blocks(root: _Element, url: str | None = None) -> Iterator[tuple[_Element, Block]]:
     """Every block element of ``root`` (document order) with its description.
 
@@ -185,17 +208,21 @@ def iter_blocks(root: _Element, url: str | None = None) -> Iterator[tuple[_Eleme
             o = int(_is_own_link(el.get("href") or "", host))
         words[el], links[el], own[el] = w, lw, o
     paths: dict[_Element, str] = {}
+    in_code: set[_Element] = set()
     for el in nodes:
         parent = el.getparent()
         parent_path = paths.get(parent, "") if parent is not None else ""
         if el.tag in SKIP_TAGS:
             continue
+        if el.tag in ("pre", "code") or parent in in_code:
+            in_code.add(el)
         block = _is_block(el)
         paths[el] = f"{parent_path}>{_step(el)}" if block else parent_path
         if not block or el is start:
             continue
         w = words[el]
-        key = text_key(_text(el)) if 0 < w <= KEY_MAX_WORDS else ""
+        text = _text(el) if 0 < w <= KEY_MAX_WORDS and not _is_token(el, in_code) else ""
+        key = text_key(text) if _mostly_words(text) else ""
         yield el, Block(paths[el], key, w, links[el], own[el])
 
 
@@ -246,6 +273,7 @@ class TemplateRules:
     link_density: float = 0.6
     min_own_links: int = 3
     max_removed_share: float = 0.6
+    max_list_share: float = 0.4
 
     def __bool__(self) -> bool:
         return bool(self.texts or self.link_lists)
@@ -273,12 +301,31 @@ class TemplateRules:
             if removal is not None:
                 chosen.append((el, removal, block.words))
                 taken.add(el)
+        chosen = self._keep_main_lists(chosen, total)
         removed_words = sum(words for _, _, words in chosen)
         if removed_words > self.max_removed_share * total:
             return []
         for el, _, _ in chosen:
             drop(el)
         return [removal for _, removal, _ in chosen]
+
+    def _keep_main_lists(
+        self, chosen: list[tuple[_Element, Removal, int]], total: int
+    ) -> list[tuple[_Element, Removal, int]]:
+        """Leave the cards of a listing page alone: sibling link lists that together
+        hold more than ``max_list_share`` of the page are its content (a shop's product
+        grid), however alike its cards look across the site's pages."""
+        per_parent: dict[_Element | None, int] = {}
+        for el, removal, words in chosen:
+            if removal.rule == "recurring-link-list":
+                parent = el.getparent()
+                per_parent[parent] = per_parent.get(parent, 0) + words
+        main = {p for p, words in per_parent.items() if words > self.max_list_share * total}
+        return [
+            c
+            for c in chosen
+            if not (c[1].rule == "recurring-link-list" and c[0].getparent() in main)
+        ]
 
     def _match(self, block: Block, el: _Element) -> Removal | None:
         seen = self.texts.get(block.key)
@@ -426,7 +473,8 @@ def extract_with_template(
     pairs = list(iter_blocks(tree, url))
     blocks = [block for _, block in pairs] if observe else None
     removals = rules.prune(tree, url, pairs) if rules else []
-    article = extract(etree.tostring(tree, encoding="unicode") if removals else html, url=url)
+    page = etree.tostring(tree, encoding="unicode", method="html") if removals else html
+    article = extract(page, url=url)
     for removal in removals:
         kind = f"template:{removal.rule}"
         article.removed[kind] = article.removed.get(kind, 0) + 1

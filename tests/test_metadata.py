@@ -1,0 +1,81 @@
+"""Metadata on small hand-made pages: titles, entities, dates as the reader sees them."""
+
+from __future__ import annotations
+
+from newscrawl.extraction.decode import parse
+from newscrawl.extraction.metadata import extract_metadata, title_without_site
+
+
+def meta(html: str, url: str | None = None):  # type: ignore[no-untyped-def]
+    return extract_metadata(parse(html), url)
+
+
+def test_entities_in_metadata_are_decoded_even_when_escaped_twice() -> None:
+    md = meta(
+        '<html><head><meta property="og:title" content="Tom &amp;#8217;s &#038; Jerry&#39;s">'
+        '<meta name="description" content="Fish &amp;amp; chips"></head><body></body></html>'
+    )
+    assert md.title == "Tom ’s & Jerry's"
+    assert md.description == "Fish & chips"
+
+
+def test_the_h1_is_the_headline_when_the_title_adds_the_site_to_it() -> None:
+    md = meta(
+        "<html><head><title>Using promises - JavaScript | MDN</title></head>"
+        "<body><h1>Using promises</h1><p>text</p></body></html>"
+    )
+    assert md.title == "Using promises"
+
+
+def test_the_title_element_wins_over_an_unrelated_h1() -> None:
+    """An h1 that the <title> does not contain is a logo or section name more often
+    than the headline."""
+    md = meta(
+        "<html><head><title>Council approves the new harbour plan</title></head>"
+        "<body><h1>Lorem</h1><p>text</p></body></html>"
+    )
+    assert md.title == "Council approves the new harbour plan"
+
+
+def test_a_colon_subtitle_is_part_of_the_title() -> None:
+    md = meta(
+        "<html><head><title>Code Kata: Formatting Strings</title></head>"
+        "<body><h1>Code Kata</h1></body></html>"
+    )
+    assert md.title == "Code Kata: Formatting Strings"
+
+
+def test_the_site_part_of_a_title_is_cut_by_site_name_or_domain() -> None:
+    assert title_without_site("Bike Locks | Master Lock", None, "https://www.masterlock.com/x") == (
+        "Bike Locks"
+    )
+    assert title_without_site("Story – tagline | GQN", "GQN") == "Story"
+    assert title_without_site("GQN | Story", "GQN") == "Story"
+    # not the site: kept whole
+    assert title_without_site("Rust vs Go | A comparison", None, "https://blog.example.org/") == (
+        "Rust vs Go | A comparison"
+    )
+
+
+def test_a_utc_time_takes_the_day_the_articles_url_names() -> None:
+    """Published late in the evening in New York: UTC says the next day, the URL (and
+    the reader) say the publisher's day."""
+    page = (
+        '<html><head><meta property="article:published_time" content="2025-12-19T02:41:41+00:00">'
+        "</head><body><p>x</p></body></html>"
+    )
+    assert meta(page, "https://example.com/2025/12/18/story/").published == "2025-12-18"
+    # same day, or no date in the URL: the time is kept as given
+    assert meta(page, "https://example.com/2025/12/19/story/").published == (
+        "2025-12-19T02:41:41+00:00"
+    )
+    assert meta(page, "https://example.com/story/").published == "2025-12-19T02:41:41+00:00"
+
+
+def test_a_date_only_in_the_text_is_found_when_the_markup_has_none() -> None:
+    md = meta(
+        "<html><head><title>Notes</title></head><body><article><h1>Notes</h1>"
+        "<p>Some words about the garden and the weather this spring.</p>"
+        "<p>Posted on March 3, 2021 by the editor</p></article></body></html>"
+    )
+    assert md.published == "2021-03-03"
