@@ -25,7 +25,7 @@ from lxml.html import HtmlElement
 
 from .article import Article
 from .decode import decode, looks_binary, parse
-from .dom import drop, word_counts
+from .dom import SEPARATING, drop, fold_space, source_text, word_counts
 from .errors import ExtractionError
 from .metadata import Metadata, extract_metadata
 from .pagetype import page_type
@@ -36,8 +36,10 @@ from .rules import ELEMENT_RULES
 from .sites import site_for
 from .textfilter import filter_paragraphs
 
-_WS = re.compile(r"\s+")
 _TAG = re.compile(r"<[a-zA-Z!]")
+#: Elements that stand apart from their neighbours' text: trafilatura's breaks, cells
+#: and images, and the HTML it sometimes leaves unconverted (<td>, <th>, <br>).
+_SPACED = frozenset(("lb", "cell", "graphic")) | SEPARATING
 #: trafilatura's output elements that are paragraphs of their own.
 _BLOCKS = frozenset(("p", "head", "item", "quote", "code", "row", "list", "table", "div"))
 
@@ -63,10 +65,6 @@ def strip_invisible(tree: _Element) -> None:
     etree.strip_elements(body, *_INVISIBLE, with_tail=False)
 
 
-def _norm(text: str) -> str:
-    return _WS.sub(" ", text).strip()
-
-
 def paragraphs_from_body(body: _Element | None) -> list[str]:
     """Paragraphs of trafilatura's output tree: every block element starts a new one.
 
@@ -77,7 +75,7 @@ def paragraphs_from_body(body: _Element | None) -> list[str]:
     buffer: list[str] = []
 
     def flush() -> None:
-        text = _norm(" ".join(buffer))
+        text = fold_space("".join(buffer))
         buffer.clear()
         if text:
             out.append(text)
@@ -86,14 +84,18 @@ def paragraphs_from_body(body: _Element | None) -> list[str]:
         block = el.tag in _BLOCKS
         if block:
             flush()
+        elif el.tag in _SPACED:
+            buffer.append(" ")
         if el.text:
-            buffer.append(el.text)
+            buffer.append(source_text(el.text))
         for child in el:
             visit(child)
             if child.tail:
-                buffer.append(child.tail)
+                buffer.append(source_text(child.tail))
         if block:
             flush()
+        elif el.tag in _SPACED:
+            buffer.append(" ")
 
     if body is not None:
         visit(body)
@@ -115,7 +117,12 @@ def _trafilatura_body(tree: HtmlElement, url: str | None) -> _Element | None:
 
 def _drop_title(paragraphs: list[str], title: str | None) -> list[str]:
     """The headline repeated as the first paragraph is not body text."""
-    if paragraphs and title and _norm(paragraphs[0]).casefold() == _norm(title).casefold():
+    same = (
+        paragraphs
+        and title
+        and fold_space(paragraphs[0]).casefold() == fold_space(title).casefold()
+    )
+    if same:
         return paragraphs[1:]
     return paragraphs
 

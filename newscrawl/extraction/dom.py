@@ -10,6 +10,14 @@ WORD = re.compile(r"\w+")
 _WS = re.compile(r"\s+")
 #: Elements whose text a reader never sees.
 INVISIBLE = frozenset(("script", "style", "noscript", "template"))
+_CJK = "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_CJK_BREAK = re.compile(f"(?<=[{_CJK}])[ \t]*\n\\s*(?=[{_CJK}])")
+#: Elements that separate the text around them even when no space is written: breaks,
+#: cells, images and the blocks (a leaf's text may hold small ones, such as <li>).
+SEPARATING = frozenset(
+    "br hr img td th tr li p div dt dd h1 h2 h3 h4 h5 h6 blockquote pre table ul ol"
+    " section article figure figcaption header footer aside nav form option".split()
+)
 
 
 def word_counts(root: _Element) -> dict[_Element, int]:
@@ -29,9 +37,37 @@ def word_counts(root: _Element) -> dict[_Element, int]:
     return counts
 
 
+def fold_space(text: str) -> str:
+    """Whitespace folded to single spaces."""
+    return _WS.sub(" ", text).strip()
+
+
+def source_text(text: str) -> str:
+    """A text node as rendered: a line break between two CJK characters is dropped, not
+    made a space (CSS Text 3 segment breaks). Per node, so a <br> still separates."""
+    return _CJK_BREAK.sub("", text) if "\n" in text else text
+
+
 def text_of(el: _Element) -> str:
-    """The element's text, whitespace folded."""
-    return _WS.sub(" ", " ".join(el.itertext())).strip()
+    """The element's text as a reader sees it: inline markup joins its neighbours
+    ("Hel<b>lo</b>" is one word), line breaks, cells and images separate them."""
+    parts: list[str] = []
+
+    def walk(node: _Element) -> None:
+        if node.text:
+            parts.append(source_text(node.text))
+        for child in node:
+            if isinstance(child.tag, str) and child.tag not in INVISIBLE:
+                if child.tag in SEPARATING:
+                    parts.append(" ")
+                walk(child)
+                if child.tag in SEPARATING:
+                    parts.append(" ")
+            if child.tail:
+                parts.append(source_text(child.tail))
+
+    walk(el)
+    return fold_space("".join(parts))
 
 
 def drop(el: _Element) -> None:

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 
 from lxml.etree import _Element
 
+from .dom import text_of
 from .prune import matching_rule
 from .rules import ELEMENT_RULES, ElementRule
 from .textfilter import line_rule
@@ -42,7 +43,7 @@ SHINGLE = 3
 
 def _text(el: _Element) -> str:
     """Visible text (the extraction removed scripts and styles from the tree already)."""
-    return _WS.sub(" ", " ".join(el.itertext())).strip()
+    return text_of(el)
 
 
 def leaf_blocks(root: _Element) -> Iterator[_Element]:

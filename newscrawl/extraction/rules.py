@@ -207,6 +207,19 @@ LINE_RULES: tuple[LineRule, ...] = (
     LineRule("copyright", _line(r"^(©|copyright\b|\(c\)\s).{0,200}$"), max_words=40),
     LineRule("links-only", _line(r"^(\[\d+\]\s*)?(https?://\S+\s*)+$"), max_words=40),
     LineRule(
+        "ui-label",  # a control's label left as a line of its own: never a sentence of text
+        _line(
+            r"^(log ?in|log ?out|sign ?in|sign ?up|sign out|register|my account|account"
+            r"|privacy( policy)?|cookie (settings|policy|preferences)|terms (of (service|use)"
+            r"|(&|and) conditions)|contact us|about us|careers|sitemap|site map|accessibility"
+            r"|tags|categories|posts|menu|close|search|home|back|next|previous|reply|report"
+            r"|learn more|read more|show more|load more|see more|view more|view all|see all"
+            r"|show all|add to (cart|bag|basket|wishlist)|buy now|shop now|follow( us)?"
+            r"|subscribe|subscribe now|all rights reserved\.?|copyright)\s*[:.!»›>]*$"
+        ),
+        max_words=5,
+    ),
+    LineRule(
         "category-tags",
         _line(r"^(categories|category|tags|tagged|filed under)\s*:.{0,120}$"),
         max_words=20,

@@ -1,0 +1,52 @@
+"""Text as a reader sees it: inline markup joins words, breaks separate them, CJK lines join."""
+
+from __future__ import annotations
+
+from newscrawl.extraction import extract
+from newscrawl.extraction.dom import text_of
+from newscrawl.extraction.decode import parse
+
+FILLER = (
+    "The council met on Tuesday evening to discuss the new harbour plan, which residents "
+    "have debated for months, and agreed to publish the full report next week."
+)
+
+
+def page(body: str) -> str:
+    return (
+        "<html><head><title>Harbour plan</title></head><body><article>"
+        f"<p>{FILLER}</p>{body}<p>{FILLER.replace('Tuesday', 'Friday')}</p>"
+        "</article></body></html>"
+    )
+
+
+def test_line_breaks_separate_words() -> None:
+    text = extract(page("<p>First line of the notice<br>second line of the notice</p>")).text
+    assert "notice second" in text
+
+
+def test_a_line_break_in_the_source_between_cjk_characters_is_not_a_space() -> None:
+    cjk = "<p>肉をくわえたイヌが、橋を渡って\n    いました。ふと下を見ると、川の中にも肉をくわえたイヌがいます。</p>"
+    text = extract(page(cjk)).text
+    assert "橋を渡っていました。" in text
+
+
+def test_text_of_a_raw_page_block() -> None:
+    """Blocks put back from the page (recover) read as the page does: "Hel<b>lo</b>" is
+    one word, a <br> or a list item separates."""
+    el = parse("<html><body><div>Hel<b>lo</b> wor<br>ld<ul><li>a</li><li>b</li></ul></div></body>")
+    assert text_of(el.find(".//div")) == "Hello wor ld a b"
+
+
+def test_boilerplate_lines_go_and_sentences_that_share_their_words_stay() -> None:
+    from newscrawl.extraction.textfilter import filter_paragraphs
+
+    lines = ["Reading Time: < 1 minute", "Share this:", "Sign In", "Add to cart", "Learn more"]
+    sentences = [
+        "Sign in to the council's portal was down for an hour on Monday, officials said.",
+        "Residents can learn more about the plan at the library until the end of March.",
+        FILLER,
+    ]
+    kept, dropped = filter_paragraphs(lines + sentences)
+    assert kept == sentences
+    assert dropped["ui-label"] == 3 and dropped["reading-time"] == 1 and dropped["share"] == 1
