@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from newscrawl.extraction import extract
-from newscrawl.extraction.dom import text_of
 from newscrawl.extraction.decode import parse
+from newscrawl.extraction.dom import text_of
 
 FILLER = (
     "The council met on Tuesday evening to discuss the new harbour plan, which residents "
@@ -26,7 +26,10 @@ def test_line_breaks_separate_words() -> None:
 
 
 def test_a_line_break_in_the_source_between_cjk_characters_is_not_a_space() -> None:
-    cjk = "<p>肉をくわえたイヌが、橋を渡って\n    いました。ふと下を見ると、川の中にも肉をくわえたイヌがいます。</p>"
+    cjk = (
+        "<p>肉をくわえたイヌが、橋を渡って\n    いました。"
+        "ふと下を見ると、川の中にも肉をくわえたイヌがいます。</p>"
+    )
     text = extract(page(cjk)).text
     assert "橋を渡っていました。" in text
 
