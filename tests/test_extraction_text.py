@@ -53,3 +53,19 @@ def test_boilerplate_lines_go_and_sentences_that_share_their_words_stay() -> Non
     kept, dropped = filter_paragraphs(lines + sentences)
     assert kept == sentences
     assert dropped["ui-label"] == 3 and dropped["reading-time"] == 1 and dropped["share"] == 1
+
+
+def test_a_short_screen_reader_label_stays_and_a_long_hidden_block_goes() -> None:
+    from newscrawl.extraction.prune import prune
+
+    el = parse(
+        "<html><body><div><p>Trail pack <span class='sr-only'>rated 4.2 out of 5 stars</span>"
+        "</p><div class='visually-hidden'>Blue 40L SKU 0001 price 39.99 each, Blue 50L SKU "
+        "0002 price 47.99 each, Black 40L SKU 0003 price 39.99 each</div>"
+        + f"<p>{FILLER}</p>" * 3
+        + "</div></body></html>"
+    )
+    removed = prune(el)
+    text = text_of(el)
+    assert "rated 4.2 out of 5 stars" in text
+    assert "SKU" not in text and removed["hidden"] == 1

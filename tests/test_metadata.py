@@ -72,10 +72,14 @@ def test_a_utc_time_takes_the_day_the_articles_url_names() -> None:
     assert meta(page, "https://example.com/story/").published == "2025-12-19T02:41:41+00:00"
 
 
-def test_a_date_only_in_the_text_is_found_when_the_markup_has_none() -> None:
-    md = meta(
-        "<html><head><title>Notes</title></head><body><article><h1>Notes</h1>"
-        "<p>Some words about the garden and the weather this spring.</p>"
-        "<p>Posted on March 3, 2021 by the editor</p></article></body></html>"
+def test_an_articles_date_only_in_its_text_is_found_when_the_markup_has_none() -> None:
+    from newscrawl.extraction import extract
+
+    words = "Some words about the garden, the weather this spring and the new apple trees."
+    article = extract(
+        "<html><head><title>Garden notes</title></head><body><article><h1>Garden notes</h1>"
+        + f"<p>{words}</p>" * 4
+        + "<p>Posted on March 3, 2021 by the editor</p></article></body></html>"
     )
-    assert md.published == "2021-03-03"
+    assert article.page_type == "article"
+    assert article.published == "2021-03-03"

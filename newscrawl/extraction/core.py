@@ -27,7 +27,7 @@ from .article import Article
 from .decode import decode, looks_binary, parse
 from .dom import SEPARATING, drop, fold_space, source_text, word_counts
 from .errors import ExtractionError
-from .metadata import Metadata, extract_metadata
+from .metadata import Metadata, date_in_text, extract_metadata
 from .pagetype import page_type
 from .prepare import neutralise_wrappers, resolve_streamed_segments
 from .prune import prune
@@ -172,6 +172,8 @@ def extract(
         raise ExtractionError("no-content", "no main text found")
     article = _article(md, url, paragraphs, removed)
     article.page_type = page_type(tree, md, article, url)
+    if article.published is None and article.page_type == "article":
+        article.published = date_in_text(tree)
     return article
 
 

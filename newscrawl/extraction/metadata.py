@@ -24,6 +24,8 @@ from htmldate import find_date
 from lxml.etree import _Element
 from trafilatura.metadata import extract_author
 
+from .dom import text_of
+
 ARTICLE_TYPES = {
     "article", "newsarticle", "blogposting", "reportagenews", "analysisnewsarticle",
     "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "techarticle",
@@ -31,6 +33,19 @@ ARTICLE_TYPES = {
 }  # fmt: skip
 
 _WS = re.compile(r"\s+")
+_MONTHS = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+#: a full date in running text: "March 3, 2021", "Dec 17 2025", "3rd March 2021", ISO
+_TEXT_DATE = re.compile(
+    rf"\b{_MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{{2}}\b"
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS}\.?,?\s+(?:19|20)\d{{2}}\b"
+    r"|\b(?:19|20)\d{2}-\d{2}-\d{2}\b",
+    re.IGNORECASE,
+)
+#: how far from the headline a free-text date is looked for (characters)
+_NEAR = 1500
 #: a date in a URL path: /2025/12/18/ or /2025-12-18-
 _URL_DAY = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?=[/_.-]|$)")
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—·•:»-]\s+")
@@ -334,14 +349,46 @@ def _fill_from_trafilatura(md: Metadata, tree: _Element, url: str | None) -> Non
     try:
         if md.published is None:
             found = find_date(tree, extensive_search=False, original_date=True, url=url)
-            # the extensive search (free text) only when the page's markup says nothing
-            found = found or find_date(tree, extensive_search=True, original_date=True, url=url)
             if found:
                 md.published, md.published_source = found, "htmldate"
         if not md.authors and (byline := extract_author(tree)):
             md.authors = [a for a in (clean(x) for x in byline.split(";")) if a]
     except Exception:  # a second opinion must never cost the page
         return
+
+
+def date_in_text(tree: _Element) -> str | None:
+    """The first full date written near the headline ("Posted on March 3, 2021",
+    "Dec 17, 2025", "3 March 2021", "2021-03-03"), for an article whose markup names
+    none: within ``_NEAR`` characters after the ``<h1>`` (or before it), or at the top
+    of the page when it has no ``<h1>``. English month names; a regex, not a parser,
+    because htmldate's free-text search (dateparser) costs more than the extraction."""
+    body = tree.find(".//body")
+    text = text_of(body if body is not None else tree)
+    h1 = next(tree.iter("h1"), None)
+    head = text_of(h1) if h1 is not None else ""
+    start = text.find(head) if head else 0
+    windows = (
+        [text[:_NEAR]]
+        if start < 0 or not head
+        else [text[start : start + len(head) + _NEAR], text[max(0, start - _NEAR // 2) : start]]
+    )
+    for window in windows:
+        for match in _TEXT_DATE.finditer(window):
+            if day := _parse_day(match.group(0)):
+                return day
+    return None
+
+
+def _parse_day(text: str) -> str | None:
+    cleaned = re.sub(r"(?<=\d)(st|nd|rd|th)\b|[.,]", " ", text)
+    cleaned = _WS.sub(" ", cleaned).strip()
+    for fmt in ("%Y-%m-%d", "%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y"):
+        try:
+            return datetime.strptime(cleaned.replace("Sept ", "Sep "), fmt).date().isoformat()
+        except ValueError:
+            continue
+    return None
 
 
 def normalise_language(value: str | None) -> str | None:

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from lxml import etree
 from lxml.etree import _Element
 
-from .dom import drop, word_counts
+from .dom import WORD, drop, text_of, word_counts
 from .rules import ELEMENT_RULES, ElementRule
 
 MAX_SHARE = 0.3
@@ -55,6 +55,8 @@ def matching_rule(el: _Element, rules: Iterable[ElementRule]) -> ElementRule | N
     names, parts = tokens(el)
     for rule in rules:
         if tag in rule.tags or names & rule.names or parts & rule.parts:
+            if rule.min_words and len(WORD.findall(text_of(el))) < rule.min_words:
+                continue
             return rule
     return None
 

@@ -28,6 +28,8 @@ class ElementRule:
     #: May it remove an element holding a large share of the page's words?
     #: (False: such an element is more likely the article with a stray class.)
     large: bool = False
+    #: Only elements holding at least this many words (0: any).
+    min_words: int = 0
 
 
 def _set(words: str) -> frozenset[str]:
@@ -38,9 +40,14 @@ ELEMENT_RULES: tuple[ElementRule, ...] = (
     ElementRule(
         "hidden",
         # (not the bare class "hidden": CSS frameworks show it again at other widths)
-        names=_set(
-            "screen-reader-text sr-only visually-hidden visuallyhidden skip-link skip-to-content"
-        ),
+        names=_set("skip-link skip-to-content"),
+    ),
+    ElementRule(
+        "hidden",
+        # screen-reader text: a short label ("4.2 out of 5 stars", "Price:") completes
+        # what the page shows and stays; a long hidden block (a variant table, a menu) goes
+        names=_set("screen-reader-text sr-only visually-hidden visuallyhidden"),
+        min_words=13,
     ),
     ElementRule(
         "share",
