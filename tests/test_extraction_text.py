@@ -69,3 +69,22 @@ def test_a_short_screen_reader_label_stays_and_a_long_hidden_block_goes() -> Non
     text = text_of(el)
     assert "rated 4.2 out of 5 stars" in text
     assert "SKU" not in text and removed["hidden"] == 1
+
+
+def test_a_closed_accordion_panel_is_text_and_a_hidden_menu_is_not() -> None:
+    from newscrawl.extraction.prune import prune
+
+    el = parse(
+        "<html><body><div>"
+        + f"<p>{FILLER}</p>" * 2
+        + "<div class='faq'><h3>Is it waterproof?</h3><div class='faq-answer' "
+        "style='display: none'>Yes, the shell is sealed and tested to a depth of ten "
+        "metres.</div></div><ul class='nav-menu' style='display:none'><li>Home</li>"
+        "<li>Shop</li></ul><div style='display:none'>Loading the comments of readers</div>"
+        "</div></body></html>"
+    )
+    removed = prune(el)
+    text = text_of(el)
+    assert "sealed and tested to a depth" in text
+    assert "Shop" not in text and "Loading the comments" not in text
+    assert removed["hidden"] == 2

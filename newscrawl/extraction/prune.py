@@ -26,6 +26,13 @@ HIDDEN_MAX_SHARE = 0.6
 _SPLIT = re.compile(r"[-_]+")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _WORD = re.compile(r"\w+")
+#: Class/id parts of content a reader opens (accordions, tabs, expanders, FAQ answers)...
+_DISCLOSURE = frozenset(
+    "accordion answer collapse collapsible content details expand expanded expander faq"
+    " panel readmore tab tabpanel toggle".split()
+)
+#: ...unless they also name hidden interface (menus, dialogs), which is not text.
+_HIDDEN_UI = frozenset("dialog dropdown menu modal nav navigation overlay popover popup".split())
 #: Never removed: the document itself.
 _KEEP_TAGS = frozenset(("html", "body", "head"))
 
@@ -63,11 +70,19 @@ def matching_rule(el: _Element, rules: Iterable[ElementRule]) -> ElementRule | N
 
 def is_hidden(el: _Element) -> bool:
     """Hidden by attribute or inline style (not ``aria-hidden``: carousels use it for
-    slides that are merely off screen)."""
+    slides that are merely off screen), unless a reader can reveal it: the closed panel
+    of an accordion, a tab or a "read more" expander is the page's text all the same."""
     if el.get("hidden") is not None:
         return True
     style = el.get("style")
-    return bool(style and _HIDDEN_STYLE.search(style))
+    return bool(style and _HIDDEN_STYLE.search(style)) and not _revealable(el)
+
+
+def _revealable(el: _Element) -> bool:
+    if (el.get("role") or "").lower() in ("tabpanel", "region"):
+        return True
+    parts = tokens(el)[1]
+    return bool(parts & _DISCLOSURE) and not parts & _HIDDEN_UI
 
 
 def prune(
