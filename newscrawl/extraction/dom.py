@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
 from lxml.etree import _Element
 
 WORD = re.compile(r"\w+")
@@ -50,23 +51,33 @@ def source_text(text: str) -> str:
 
 def text_of(el: _Element) -> str:
     """The element's text as a reader sees it: inline markup joins its neighbours
-    ("Hel<b>lo</b>" is one word), line breaks, cells and images separate them."""
+    ("Hel<b>lo</b>" is one word), line breaks, cells and images separate them.
+    (One iterative walk: pages nest thousands deep.)"""
     parts: list[str] = []
-
-    def walk(node: _Element) -> None:
-        if node.text:
-            parts.append(source_text(node.text))
-        for child in node:
-            if isinstance(child.tag, str) and child.tag not in INVISIBLE:
-                if child.tag in SEPARATING:
-                    parts.append(" ")
-                walk(child)
-                if child.tag in SEPARATING:
-                    parts.append(" ")
-            if child.tail:
-                parts.append(source_text(child.tail))
-
-    walk(el)
+    skipping = 0  # depth inside an invisible element
+    for event, node in etree.iterwalk(el, events=("start", "end")):
+        tag = node.tag
+        if not isinstance(tag, str):  # comments, processing instructions: only their tail
+            if event == "end" and node is not el and node.tail and not skipping:
+                parts.append(source_text(node.tail))
+            continue
+        if event == "start":
+            if skipping or tag in INVISIBLE:
+                skipping += 1
+                continue
+            if tag in SEPARATING:
+                parts.append(" ")
+            if node.text:
+                parts.append(source_text(node.text))
+        else:
+            if skipping:
+                skipping -= 1
+                if skipping:
+                    continue
+            elif tag in SEPARATING:
+                parts.append(" ")
+            if node is not el and node.tail:
+                parts.append(source_text(node.tail))
     return fold_space("".join(parts))
 
 
