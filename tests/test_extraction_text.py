@@ -88,3 +88,20 @@ def test_a_closed_accordion_panel_is_text_and_a_hidden_menu_is_not() -> None:
     assert "sealed and tested to a depth" in text
     assert "Shop" not in text and "Loading the comments" not in text
     assert removed["hidden"] == 2
+
+
+def test_an_unclosed_aside_holding_the_article_becomes_a_plain_block() -> None:
+    """A theme bug leaves ``<aside>`` open, so the whole article sits inside it: the
+    wrapper is made a ``div`` (its classes kept); a real sidebar is left alone."""
+    from newscrawl.extraction.prepare import neutralise_wrappers
+
+    tree = parse(
+        "<html><body><aside class='sidebar-left'><a href='/a'>Popular</a></aside>"
+        "<aside class='widget'><div class='post'><h1>Harbour plan approved</h1>"
+        + f"<p>{FILLER}</p>" * 3
+        + "</div></body></html>"
+    )
+    assert neutralise_wrappers(tree) == 1
+    wrapper = tree.find(".//h1").getparent().getparent()
+    assert wrapper.tag == "div" and wrapper.get("class") == "widget"
+    assert tree.find(".//aside").get("class") == "sidebar-left"

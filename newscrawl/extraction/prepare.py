@@ -90,8 +90,13 @@ def _swap(template: _Element, segment: _Element, boundary: bool) -> None:
 
 
 def neutralise_wrappers(tree: _Element, counts: dict[_Element, int] | None = None) -> int:
-    """Turn boilerplate-looking elements that hold the headline and most of the page into
-    plain ``div`` elements; return how many."""
+    """Turn boilerplate elements (``<aside>``, ``<footer>``, ``<header>``...) that hold the
+    headline and most of the page into plain ``div`` elements; return how many.
+
+    An unclosed ``<aside>`` or a theme that wraps the whole page in ``<header>`` would
+    otherwise take the article with it. Only the tag changes: class names stay, since
+    stripping them (an earlier version did) changed what trafilatura picks on pages
+    that were fine (measured on wcxb-dev: F1 0.822 with, 0.824 without)."""
     h1 = next(tree.iter("h1"), None)
     if h1 is None:
         return 0
@@ -104,26 +109,7 @@ def neutralise_wrappers(tree: _Element, counts: dict[_Element, int] | None = Non
     for anc in h1.iterancestors():
         if anc.tag in ("body", "html"):
             break
-        if counts.get(anc, 0) < WRAPPER_SHARE * total:
-            continue
-        if anc.tag in _DROPPED_TAGS or anc.get("class") or anc.get("id"):
-            if anc.tag in _DROPPED_TAGS:
-                anc.tag = "div"
-                changed += 1
-            if _boilerplate_marks(anc):
-                for attr in ("class", "id", "role", "style", "hidden", "aria-hidden"):
-                    anc.attrib.pop(attr, None)
-                changed += 1
+        if anc.tag in _DROPPED_TAGS and counts.get(anc, 0) >= WRAPPER_SHARE * total:
+            anc.tag = "div"
+            changed += 1
     return changed
-
-
-_MARKS = re.compile(
-    r"popup|modal|overlay|newsletter|header|footer|sidebar|aside|nav|menu|widget|hidden|hide"
-    r"|comment|share|social|related|cookie|consent|banner|promo|teaser|subscribe|ad-|-ad\b",
-    re.I,
-)
-
-
-def _boilerplate_marks(el: _Element) -> bool:
-    marks = " ".join(filter(None, (el.get("class"), el.get("id"), el.get("role"))))
-    return bool(marks and _MARKS.search(marks)) or el.get("hidden") is not None
