@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 from lxml import etree
 from lxml.etree import _Element
@@ -42,29 +43,46 @@ _KEEP_TAGS = frozenset(("html", "body", "head"))
 MAX_PARTS = 3
 
 
-def tokens(el: _Element) -> tuple[set[str], set[str]]:
+def tokens(el: _Element) -> tuple[frozenset[str], frozenset[str]]:
     """(whole class values and id, their parts), lower-cased."""
-    values = (el.get("class") or "").lower().split()
-    if el_id := el.get("id"):
+    return _tokens(el.get("class") or "", el.get("id") or "")
+
+
+@lru_cache(maxsize=1 << 15)
+def _tokens(classes: str, el_id: str) -> tuple[frozenset[str], frozenset[str]]:
+    """Cached by attribute value: a page repeats a few class strings thousands of times."""
+    values = classes.lower().split()
+    if el_id:
         values.append(el_id.lower())
     parts: set[str] = set()
     for value in values:
         split = [p for p in _SPLIT.split(value) if p]
         if len(split) <= MAX_PARTS:
             parts.update(split)
-    return set(values), parts
+    return frozenset(values), frozenset(parts)
 
 
-def matching_rule(el: _Element, rules: Iterable[ElementRule]) -> ElementRule | None:
+def matching_rule(
+    el: _Element,
+    rules: Iterable[ElementRule],
+    memo: dict[tuple[str, str, str], list[ElementRule]] | None = None,
+) -> ElementRule | None:
+    """The first rule that names ``el``. ``memo``: matches by (tag, class, id), for
+    one page's walk (a page repeats a few class strings thousands of times)."""
     tag = el.tag if isinstance(el.tag, str) else ""
-    if not el.get("class") and not el.get("id"):  # most elements: only tag rules apply
-        return next((rule for rule in rules if tag in rule.tags), None)
-    names, parts = tokens(el)
-    for rule in rules:
-        if tag in rule.tags or names & rule.names or parts & rule.parts:
-            if rule.min_words and len(WORD.findall(text_of(el))) < rule.min_words:
-                continue
-            return rule
+    key = (tag, el.get("class") or "", el.get("id") or "")
+    found = memo.get(key) if memo is not None else None
+    if found is None:
+        names, parts = _tokens(key[1], key[2])
+        found = [
+            rule for rule in rules if tag in rule.tags or names & rule.names or parts & rule.parts
+        ]
+        if memo is not None:
+            memo[key] = found
+    for rule in found:
+        if rule.min_words and len(WORD.findall(text_of(el))) < rule.min_words:
+            continue
+        return rule
     return None
 
 
@@ -101,16 +119,21 @@ def prune(
     h1_holders = {anc for h1 in root.iter("h1") for anc in h1.iterancestors()}
     removed: Counter[str] = Counter()
     doomed: list[_Element] = []
+    tagged = frozenset().union(*(rule.tags for rule in rules))
+    memo: dict[tuple[str, str, str], list[ElementRule]] = {}
     walker = etree.iterwalk(root, events=("start",))
     for _, el in walker:
         if not isinstance(el.tag, str) or el.tag in _KEEP_TAGS:
             continue
+        attrs = el.attrib
+        if not attrs and el.tag not in tagged:
+            continue  # most elements: no attribute, no rule for their tag
         kind: str | None = None
         large = False
         if is_hidden(el):
             kind = "hidden"
             large = counts.get(el, 0) <= HIDDEN_MAX_SHARE * total
-        elif (rule := matching_rule(el, rules)) is not None:
+        elif (rule := matching_rule(el, rules, memo)) is not None:
             kind, large = rule.kind, rule.large
         if kind is None:
             continue
