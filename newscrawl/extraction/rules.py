@@ -227,6 +227,22 @@ LINE_RULES: tuple[LineRule, ...] = (
         max_words=5,
     ),
     LineRule(
+        "ui-prompt",  # calls to action, shop and forum chrome, as lines of their own
+        _line(
+            r"^(book a demo|request a demo|get started( today| now| for free)?|sign up for free"
+            r"|was this (article |page |answer )?helpful\??|(see|read|view) all reviews"
+            r"|sort (and|&) filter|sort by:?|out of stock|free shipping\b.{0,40}"
+            r"|you are not logged in\.?|(create an account|log ?in|sign ?in|register)"
+            r"( or (sign ?in|log ?in|register|create an account))? to (comment|reply|post).{0,40}"
+            r"|you (need|must) (to )?be (a member|logged in|registered).{0,60}"
+            r"|this topic was automatically closed.{0,80}|join date:?.{0,20}|posts: [\d,.]+"
+            r"|advertiser disclosure|back to (blogs?|news|articles|home|results)"
+            r"|expand description|submit (a )?correction|ajouter au panier|in den warenkorb"
+            r"|añadir al carrito)\s*[:.!»›>]*$"
+        ),
+        max_words=20,
+    ),
+    LineRule(
         "category-tags",
         _line(r"^(categories|category|tags|tagged|filed under)\s*:.{0,120}$"),
         max_words=20,
