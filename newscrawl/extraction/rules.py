@@ -160,10 +160,11 @@ LINE_RULES: tuple[LineRule, ...] = (
     LineRule(
         "also-read",
         _line(
-            r"^(also read|read also|read more|see also|related|more from [\w@. ]+|you may also like"
-            r"|recommended|lesen sie auch|lee también)\s*[:.]?\s*$"
-            r"|^(also read|read also|read more|see also|related|lesen sie auch|lee también)"
-            r"\s*:\s*.{0,160}$"
+            r"^(also read|read also|read more|see also|related|more from [\w@. ]+"
+            r"|you (may|might) (also )?like|you may be interested in( the following)?( topics)?"
+            r"( as well)?|recommended|lesen sie auch|lee también)\s*[:.]?\s*$"
+            r"|^(also read|read also|read more|see also|related|you (may|might) also like"
+            r"|lesen sie auch|lee también)\s*:\s*.{0,160}$"
         ),
         max_words=30,
     ),
