@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from newscrawl.extraction.decode import parse
 from newscrawl.extraction.metadata import extract_metadata, title_without_site
 
@@ -19,30 +21,23 @@ def test_entities_in_metadata_are_decoded_even_when_escaped_twice() -> None:
     assert md.description == "Fish & chips"
 
 
-def test_the_h1_is_the_headline_when_the_title_adds_the_site_to_it() -> None:
+@pytest.mark.parametrize(
+    ("title", "h1", "expected"),
+    [
+        # the h1 is the headline when the title is it plus the site's name
+        ("Using promises - JavaScript | MDN", "Using promises", "Using promises"),
+        # an h1 the <title> does not contain is a logo or section name more often than
+        # the headline
+        ("Council approves the new harbour plan", "Lorem", "Council approves the new harbour plan"),
+        # a colon subtitle is part of the title
+        ("Code Kata: Formatting Strings", "Code Kata", "Code Kata: Formatting Strings"),
+    ],
+)
+def test_title_from_the_title_element_and_the_h1(title: str, h1: str, expected: str) -> None:
     md = meta(
-        "<html><head><title>Using promises - JavaScript | MDN</title></head>"
-        "<body><h1>Using promises</h1><p>text</p></body></html>"
+        f"<html><head><title>{title}</title></head><body><h1>{h1}</h1><p>text</p></body></html>"
     )
-    assert md.title == "Using promises"
-
-
-def test_the_title_element_wins_over_an_unrelated_h1() -> None:
-    """An h1 that the <title> does not contain is a logo or section name more often
-    than the headline."""
-    md = meta(
-        "<html><head><title>Council approves the new harbour plan</title></head>"
-        "<body><h1>Lorem</h1><p>text</p></body></html>"
-    )
-    assert md.title == "Council approves the new harbour plan"
-
-
-def test_a_colon_subtitle_is_part_of_the_title() -> None:
-    md = meta(
-        "<html><head><title>Code Kata: Formatting Strings</title></head>"
-        "<body><h1>Code Kata</h1></body></html>"
-    )
-    assert md.title == "Code Kata: Formatting Strings"
+    assert md.title == expected
 
 
 def test_the_site_part_of_a_title_is_cut_by_site_name_or_domain() -> None:

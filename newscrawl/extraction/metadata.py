@@ -24,7 +24,7 @@ from htmldate import find_date
 from lxml.etree import _Element
 from trafilatura.metadata import extract_author
 
-from .dom import text_of
+from .dom import fold_space, text_of
 
 ARTICLE_TYPES = {
     "article", "newsarticle", "blogposting", "reportagenews", "analysisnewsarticle",
@@ -32,7 +32,6 @@ ARTICLE_TYPES = {
     "scholarlyarticle", "socialmediaposting", "liveblogposting", "posting", "report",
 }  # fmt: skip
 
-_WS = re.compile(r"\s+")
 _MONTHS = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
@@ -66,7 +65,7 @@ def clean(value: Any) -> str | None:
         if "&" not in text:
             break
         text = html.unescape(text)
-    text = _WS.sub(" ", text).strip()
+    text = fold_space(text)
     return text or None
 
 
@@ -382,7 +381,7 @@ def date_in_text(tree: _Element) -> str | None:
 
 def _parse_day(text: str) -> str | None:
     cleaned = re.sub(r"(?<=\d)(st|nd|rd|th)\b|[.,]", " ", text)
-    cleaned = _WS.sub(" ", cleaned).strip()
+    cleaned = fold_space(cleaned)
     for fmt in ("%Y-%m-%d", "%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y"):
         try:
             return datetime.strptime(cleaned.replace("Sept ", "Sep "), fmt).date().isoformat()

@@ -26,7 +26,6 @@ MAX_SHARE = 0.3
 HIDDEN_MAX_SHARE = 0.6
 _SPLIT = re.compile(r"[-_]+")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-_WORD = re.compile(r"\w+")
 #: Class/id parts of content a reader opens (accordions, tabs, expanders, FAQ answers)...
 _DISCLOSURE = frozenset(
     "accordion answer collapse collapsible content details expand expanded expander faq"
@@ -125,8 +124,7 @@ def prune(
     for _, el in walker:
         if not isinstance(el.tag, str) or el.tag in _KEEP_TAGS:
             continue
-        attrs = el.attrib
-        if not attrs and el.tag not in tagged:
+        if not el.attrib and el.tag not in tagged:
             continue  # most elements: no attribute, no rule for their tag
         kind: str | None = None
         large = False

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 
 from lxml.etree import _Element
 
-from .dom import text_of
+from .dom import fold_space, text_of
 from .prune import matching_rule
 from .rules import ELEMENT_RULES, ElementRule
 from .textfilter import line_rule
@@ -37,13 +37,7 @@ NEVER = _words(
     "template svg iframe menu"
 )
 _TOKEN = re.compile(r"\w+")
-_WS = re.compile(r"\s+")
 SHINGLE = 3
-
-
-def _text(el: _Element) -> str:
-    """Visible text (the extraction removed scripts and styles from the tree already)."""
-    return text_of(el)
 
 
 def leaf_blocks(root: _Element) -> Iterator[_Element]:
@@ -165,7 +159,7 @@ def recover(
     leaves: list[tuple[_Element, str, int, bool]] = []
     owner: dict[tuple[str, ...], int] = {}
     for el in leaf_blocks(tree):
-        text = _text(el)
+        text = text_of(el)
         tokens = [t.lower() for t in _TOKEN.findall(text)]
         if not tokens:
             continue
@@ -181,7 +175,7 @@ def recover(
     if container is None:
         return paragraphs
     first, last = min(kept_idx), max(kept_idx)
-    title_norm = _WS.sub(" ", title or "").strip().casefold()
+    title_norm = fold_space(title or "").casefold()
     gaps: list[int] = []
     added = 0
     run: list[int] = []
