@@ -82,13 +82,16 @@ def test_a_closed_accordion_panel_is_text_and_a_hidden_menu_is_not() -> None:
         + f"<p>{FILLER}</p>" * 2
         + "<div class='faq'><h3>Is it waterproof?</h3><div class='faq-answer' "
         "style='display: none'>Yes, the shell is sealed and tested to a depth of ten "
-        "metres.</div></div><ul class='nav-menu' style='display:none'><li>Home</li>"
+        "metres.</div></div><dl><dt>Data strategy</dt><dd hidden "
+        "class='cmp-accordion__panel cmp-accordion__panel--hidden'>Governance turns data "
+        "into decisions.</dd></dl><ul class='nav-menu' style='display:none'><li>Home</li>"
         "<li>Shop</li></ul><div style='display:none'>Loading the comments of readers</div>"
         "</div></body></html>"
     )
     removed = prune(el)
     text = text_of(el)
     assert "sealed and tested to a depth" in text
+    assert "Governance turns data into decisions" in text  # hidden attribute, BEM class
     assert "Shop" not in text and "Loading the comments" not in text
     assert removed["hidden"] == 2
 

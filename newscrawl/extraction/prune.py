@@ -89,17 +89,23 @@ def is_hidden(el: _Element) -> bool:
     """Hidden by attribute or inline style (not ``aria-hidden``: carousels use it for
     slides that are merely off screen), unless a reader can reveal it: the closed panel
     of an accordion, a tab or a "read more" expander is the page's text all the same."""
-    if el.get("hidden") is not None:
-        return True
     style = el.get("style")
-    return bool(style and _HIDDEN_STYLE.search(style)) and not _revealable(el)
+    hidden = el.get("hidden") is not None or bool(style and _HIDDEN_STYLE.search(style))
+    return hidden and not _revealable(el)
 
 
 def _revealable(el: _Element) -> bool:
     if (el.get("role") or "").lower() in ("tabpanel", "region"):
         return True
-    parts = tokens(el)[1]
+    parts = _all_parts(el.get("class") or "", el.get("id") or "")
     return bool(parts & _DISCLOSURE) and not parts & _HIDDEN_UI
+
+
+@lru_cache(maxsize=1 << 12)
+def _all_parts(classes: str, el_id: str) -> frozenset[str]:
+    """Every part of every class value and the id: BEM names are long
+    (``cmp-accordion__panel--hidden``) and still name what they are."""
+    return frozenset(p for p in _SPLIT.split(f"{classes} {el_id}".lower().replace(" ", "-")) if p)
 
 
 def prune(
