@@ -111,3 +111,28 @@ def test_an_unclosed_aside_holding_the_article_becomes_a_plain_block() -> None:
     wrapper = tree.find(".//h1").getparent().getparent()
     assert wrapper.tag == "div" and wrapper.get("class") == "widget"
     assert tree.find(".//aside").get("class") == "sidebar-left"
+
+
+def test_a_page_serving_its_article_twice_gives_it_once() -> None:
+    """Responsive layouts repeat the whole article (desktop and mobile copies); a single
+    repeated paragraph (a quote, a chorus) is the author's and stays."""
+    steps = [f"Step {n}: " + FILLER.replace("Tuesday", f"day {n}") for n in range(4)]
+    copy = "".join(f"<p>{s}</p>" for s in steps)
+    chorus = "<blockquote>We will rebuild the harbour, stone by stone, for all of us.</blockquote>"
+    html = page(
+        f"{chorus}<div class='desktop'>{copy}</div><div class='mobile'>{copy}</div>{chorus}"
+    )
+    text = extract(html).text
+    assert text.count("Step 3:") == 1
+    assert text.count("stone by stone") == 2
+
+
+def test_repeated_runs_are_dropped_only_when_long() -> None:
+    from newscrawl.extraction.textfilter import drop_repeated_runs
+
+    long = [FILLER.replace("council", f"council {n}") for n in range(4)]
+    short = ["Yes.", "No.", "Maybe."]
+    assert drop_repeated_runs(["intro", *long, "outro", *long]) == ["intro", *long, "outro"]
+    assert drop_repeated_runs([*short, *short]) == [*short, *short]  # under 100 words
+    two = long[:2]  # two paragraphs: not a run
+    assert drop_repeated_runs([*two, "x", *two]) == [*two, "x", *two]

@@ -7,8 +7,8 @@
    link density, text density, container heuristics) — or, when the site's
    markup names its body container for sure, that container;
 5. paragraphs from trafilatura's structure (headings, list items, quotes and
-   table rows each a paragraph), then boilerplate lines dropped
-   (``textfilter.py``) with a safety backup;
+   table rows each a paragraph), later copies of a long repeated run dropped,
+   then boilerplate lines dropped (``textfilter.py``) with a safety backup;
 6. the page type (``pagetype.py``).
 """
 
@@ -34,7 +34,7 @@ from .prune import prune
 from .recover import recover
 from .rules import ELEMENT_RULES
 from .sites import site_for
-from .textfilter import filter_paragraphs
+from .textfilter import drop_repeated_runs, filter_paragraphs
 
 _TAG = re.compile(r"<[a-zA-Z!]")
 #: Elements that stand apart from their neighbours' text: trafilatura's breaks, cells
@@ -165,7 +165,7 @@ def extract(
         removed += prune(tree, rules, counts)
         body = _trafilatura_body(tree, url)
         paragraphs = recover(tree, paragraphs_from_body(body), rules, md.title)
-    paragraphs = _drop_title(paragraphs, md.title)
+    paragraphs = drop_repeated_runs(_drop_title(paragraphs, md.title))
     paragraphs, dropped = filter_paragraphs(paragraphs)
     removed += dropped
     if not paragraphs:

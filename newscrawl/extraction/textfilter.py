@@ -15,6 +15,10 @@ from .rules import LINE_RULES, LineRule
 
 MAX_DROPPED_SHARE = 0.4
 _WORD = re.compile(r"\w+")
+#: A run of paragraphs repeated word for word is a copy of the page's content (the
+#: mobile and desktop versions of a layout, a tab's panel) when it is this long.
+MIN_COPY_PARAGRAPHS = 3
+MIN_COPY_WORDS = 100
 
 
 def line_rule(paragraph: str, rules: tuple[LineRule, ...] = LINE_RULES) -> LineRule | None:
@@ -41,3 +45,35 @@ def filter_paragraphs(paragraphs: list[str]) -> tuple[list[str], Counter[str]]:
     if total and dropped_words > MAX_DROPPED_SHARE * total:
         return paragraphs, Counter()
     return kept, dropped
+
+
+def drop_repeated_runs(paragraphs: list[str]) -> list[str]:
+    """``paragraphs`` without later copies of a long run of paragraphs.
+
+    Single repeated paragraphs stay (a chorus, a quoted post, test pages that repeat
+    a Lorem paragraph); a run of ``MIN_COPY_PARAGRAPHS`` and ``MIN_COPY_WORDS`` that
+    recurs in the same order is the same content served twice.
+    """
+    keys = [" ".join(_WORD.findall(p)).lower() for p in paragraphs]
+    seen: dict[str, list[int]] = {}
+    copies: set[int] = set()
+    j = 0
+    while j < len(keys):
+        longest = 0
+        for i in seen.get(keys[j], ()):
+            n = 0
+            while j + n < len(keys) and i + n < j and keys[i + n] == keys[j + n]:
+                n += 1
+            longest = max(longest, n)
+        run = range(j, j + longest)
+        if (
+            longest >= MIN_COPY_PARAGRAPHS
+            and sum(len(keys[k].split()) for k in run) >= MIN_COPY_WORDS
+        ):
+            copies.update(run)
+        else:
+            run = range(j, j + 1)
+        for k in run:
+            seen.setdefault(keys[k], []).append(k)
+        j = run.stop
+    return [p for k, p in enumerate(paragraphs) if k not in copies]
