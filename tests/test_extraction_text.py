@@ -46,16 +46,22 @@ def test_boilerplate_lines_go_and_sentences_that_share_their_words_stay() -> Non
 
     lines = ["Reading Time: < 1 minute", "Share this:", "Sign In", "Add to cart", "Learn more"]
     lines += ["Book a demo", "Join Date: Aug 2008", "Posts: 1,077", "Was this helpful?"]
+    lines += [
+        "iFixit uses cookies to enhance site functionality. By using our site, you agree.",
+        "Manage Cookie Preferences",
+    ]
     sentences = [
         "Sign in to the council's portal was down for an hour on Monday, officials said.",
         "Residents can learn more about the plan at the library until the end of March.",
         "Posts about the harbour plan drew hundreds of replies on the council's forum.",
+        "Under the new rules, harbour operators and the council's online services that use "
+        "cookies must ask residents first, the regulator said.",
         FILLER,
     ]
     kept, dropped = filter_paragraphs(lines + sentences)
     assert kept == sentences
     assert dropped["ui-label"] == 3 and dropped["reading-time"] == 1 and dropped["share"] == 1
-    assert dropped["ui-prompt"] == 4
+    assert dropped["ui-prompt"] == 4 and dropped["consent"] == 2
 
 
 def test_a_short_screen_reader_label_stays_and_a_long_hidden_block_goes() -> None:

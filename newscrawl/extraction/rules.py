@@ -175,7 +175,14 @@ LINE_RULES: tuple[LineRule, ...] = (
         ),
         max_words=25,
     ),
-    LineRule("consent", _line(r"^.{0,80}\bwe use cookies\b.{0,200}$"), max_words=45),
+    LineRule(
+        "consent",  # "We use cookies...", "iFixit uses cookies...", "Manage cookie preferences"
+        _line(
+            r"^.{0,60}\b(use|uses|using)\b( \w+){0,3} cookies\b.{0,400}$"
+            r"|^.{0,200}\b(manage|accept|allow|reject)\b( all)?.{0,30}\bcookies?\b.{0,200}$"
+        ),
+        max_words=80,
+    ),
     LineRule(
         "relative-date",
         _line(r"^\d+\s+(seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+ago$"),
