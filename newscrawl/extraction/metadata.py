@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from htmldate import find_date
+from lxml import etree
 from lxml.etree import _Element
 from trafilatura.metadata import extract_author
 
@@ -350,10 +351,32 @@ def _fill_from_trafilatura(md: Metadata, tree: _Element, url: str | None) -> Non
             found = find_date(tree, extensive_search=False, original_date=True, url=url)
             if found:
                 md.published, md.published_source = found, "htmldate"
-        if not md.authors and (byline := extract_author(tree)):
+        if not md.authors and _may_name_author(tree) and (byline := extract_author(tree)):
             md.authors = [a for a in (clean(x) for x in byline.split(";")) if a]
     except Exception:  # a second opinion must never cost the page
         return
+
+
+#: Every attribute trafilatura's author selectors test, and the words they look for
+#: there (a superset: "byl" covers byline, BBL and byl).
+_AUTHOR_ATTRS = etree.XPath(
+    "//@class | //@id | //@itemprop | //@rel | //@data-testid | //@data-component",
+    smart_strings=False,
+)
+_AUTHOR_MARKS = re.compile(
+    r"author|byl|bbl|writer|screenname|username|zuozhe|bianji|xiaobian|channel-name"
+    r"|submitted-by|posted-by|journalist-name",
+    re.I,
+)
+
+
+def _may_name_author(tree: _Element) -> bool:
+    """Could trafilatura's author selectors match anything here? They test attributes
+    only, so when none holds one of their words ``extract_author`` (a copy of the whole
+    tree, pruned, then searched) finds nothing: this check saves the copy."""
+    if next(tree.iter("author"), None) is not None:
+        return True
+    return bool(_AUTHOR_MARKS.search(" ".join(_AUTHOR_ATTRS(tree))))
 
 
 def date_in_text(tree: _Element) -> str | None:
