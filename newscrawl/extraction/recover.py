@@ -37,7 +37,6 @@ NEVER = _words(
     "template svg iframe menu"
 )
 _TOKEN = re.compile(r"\w+")
-SHINGLE = 3
 
 
 def leaf_blocks(root: _Element) -> Iterator[_Element]:
@@ -54,10 +53,15 @@ def leaf_blocks(root: _Element) -> Iterator[_Element]:
             yield el
 
 
+def _lower_words(text: str) -> list[str]:
+    return _TOKEN.findall(text.lower())
+
+
 def _shingles(tokens: list[str]) -> set[tuple[str, ...]]:
-    if len(tokens) < SHINGLE:
+    """Three-word shingles (a shorter block: its words as one)."""
+    if len(tokens) < 3:
         return {tuple(tokens)} if tokens else set()
-    return {tuple(tokens[i : i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1)}
+    return set(zip(tokens, tokens[1:], tokens[2:], strict=False))
 
 
 def _link_words(el: _Element) -> int:
@@ -151,22 +155,21 @@ def recover(
 
     Returns ``paragraphs`` unchanged when the alignment is not clear enough.
     """
-    para_tokens = [[t.lower() for t in _TOKEN.findall(p)] for p in paragraphs]
+    para_tokens = [_lower_words(p) for p in paragraphs]
     total = sum(map(len, para_tokens))
     if total < 30:
         return paragraphs
     out_shingles = set().union(*(_shingles(t) for t in para_tokens))
     leaves: list[tuple[_Element, str, int, bool]] = []
-    owner: dict[tuple[str, ...], int] = {}
+    leaf_shingles: list[set[tuple[str, ...]]] = []
     for el in leaf_blocks(tree):
         text = text_of(el)
-        tokens = [t.lower() for t in _TOKEN.findall(text)]
+        tokens = _lower_words(text)
         if not tokens:
             continue
         sh = _shingles(tokens)
         kept = len(sh & out_shingles) >= 0.5 * len(sh)
-        for shingle in sh:
-            owner.setdefault(shingle, len(leaves))
+        leaf_shingles.append(sh)
         leaves.append((el, text, len(tokens), kept))
     kept_idx = [i for i, leaf in enumerate(leaves) if leaf[3]]
     if sum(leaves[i][2] for i in kept_idx) < 0.6 * total:
@@ -192,6 +195,9 @@ def recover(
     gaps = sorted(gaps + _repeats(leaves, kept_idx, para_tokens, container, rules))
     if not gaps:
         return paragraphs
+    owner: dict[tuple[str, ...], int] = {}  # each shingle's first leaf
+    for i in range(len(leaf_shingles) - 1, -1, -1):
+        owner.update(dict.fromkeys(leaf_shingles[i], i))
     # anchor each output paragraph on the leaf most of its shingles come from
     anchors: list[int | None] = []
     for tokens in para_tokens:
@@ -240,7 +246,7 @@ def _repeats(
     repeats = []
     for i in kept_idx:
         el, text, words, _ = leaves[i]
-        key = tuple(t.lower() for t in _TOKEN.findall(text))
+        key = tuple(_lower_words(text))
         seen[key] = seen.get(key, 0) + 1
         if seen[key] <= in_output.get(key, 0) or in_output.get(key, 0) == 0:
             continue
