@@ -142,3 +142,14 @@ def test_repeated_runs_are_dropped_only_when_long() -> None:
     assert drop_repeated_runs([*short, *short]) == [*short, *short]  # under 100 words
     two = long[:2]  # two paragraphs: not a run
     assert drop_repeated_runs([*two, "x", *two]) == [*two, "x", *two]
+
+
+def test_elements_written_back_to_back_are_separate_words() -> None:
+    """A card's artist, title and label laid out apart by CSS, with no space in the markup,
+    are three items; a drop cap, a suffix and CJK text stay joined."""
+    card = "<p><a href='/a'>Gaz Williams</a><em>Shipwreck</em><span>Rack</span> (2025)</p>"
+    joined = "<p><b>I</b><span>f you</span> go, the 3<sup>rd</sup> pier is closed.</p>"
+    text = extract(page(card + joined + "<p><span>橋を</span><span>渡っていました</span></p>")).text
+    assert "Gaz Williams Shipwreck Rack (2025)" in text
+    assert "If you go, the 3rd pier" in text
+    assert "橋を渡っていました" in text

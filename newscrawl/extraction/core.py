@@ -29,7 +29,7 @@ from .dom import SEPARATING, drop, fold_space, source_text, word_counts
 from .errors import ExtractionError
 from .metadata import Metadata, date_in_text, extract_metadata
 from .pagetype import page_type
-from .prepare import neutralise_wrappers, resolve_streamed_segments
+from .prepare import neutralise_wrappers, resolve_streamed_segments, separate_abutting
 from .prune import prune
 from .recover import recover
 from .rules import ELEMENT_RULES
@@ -146,6 +146,7 @@ def extract(
     md = extract_metadata(tree, url)
     resolve_streamed_segments(tree)  # (needs the scripts and templates)
     strip_invisible(tree)  # metadata read (JSON-LD is in <script>): nothing else needs them
+    separate_abutting(tree)
     counts = word_counts(tree)  # (the next steps change tags and attributes, not text)
     neutralise_wrappers(tree, counts)
     site = site_for(tree, url)

@@ -11,8 +11,9 @@ WORD = re.compile(r"\w+")
 _WS = re.compile(r"\s+")
 #: Elements whose text a reader never sees.
 INVISIBLE = frozenset(("script", "style", "noscript", "template"))
-_CJK = "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
-_CJK_BREAK = re.compile(f"(?<=[{_CJK}])[ \t]*\n\\s*(?=[{_CJK}])")
+#: Scripts written without spaces between words (Chinese, Japanese).
+CJK = "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_CJK_BREAK = re.compile(f"(?<=[{CJK}])[ \t]*\n\\s*(?=[{CJK}])")
 #: Elements that separate the text around them even when no space is written: breaks,
 #: cells, images and the blocks (a leaf's text may hold small ones, such as <li>).
 SEPARATING = frozenset(

@@ -11,15 +11,20 @@
   rule removes. An element that holds the page's headline and most of its
   text is not boilerplate, whatever its tag or class: it becomes a plain
   ``div`` without class or id.
+- **Abutting inline elements**: ``<a>Gaz Williams</a><em>Shipwreck</em>`` is laid
+  out apart by the page's CSS (a card's name, title and label); with no space in
+  the markup the words would run together ("WilliamsShipwreck"). A space goes
+  between them, never inside a word (see :func:`separate_abutting_inlines`).
 """
 
 from __future__ import annotations
 
 import re
 
+from lxml import etree
 from lxml.etree import _Element
 
-from .dom import WORD, drop, word_counts
+from .dom import CJK, WORD, drop, word_counts
 
 #: React's streaming instructions: complete boundary / complete segment.
 _SWAP = re.compile(r"\$R[CS]\(\s*\"([A-Z]:[\w:-]+)\"\s*,\s*\"([A-Z]:[\w:-]+)\"")
@@ -29,6 +34,18 @@ _FALLBACK_MAX_WORDS = 12
 _DROPPED_TAGS = frozenset(("aside", "footer", "nav", "form", "header", "dialog", "menu", "figure"))
 #: Share of the page's words from which a wrapper holding the headline is the page itself.
 WRAPPER_SHARE = 0.5
+#: Elements written back to back: the next node after the element is another element
+#: (not one that stays joined to its neighbour: "3<sup>rd</sup>", a line break).
+_NOT_JOINED = "not(self::sup or self::sub or self::br or self::wbr)"
+_ABUTTING = etree.XPath(
+    f"//body//*[{_NOT_JOINED}][following-sibling::node()[1][self::*][{_NOT_JOINED}]]"
+)
+_LAST_TEXT = etree.XPath("(descendant-or-self::text()[normalize-space()])[last()]")
+_FIRST_TEXT = etree.XPath("(descendant-or-self::text()[normalize-space()])[1]")
+#: Word characters, not CJK: the left element must end with two, the right one start
+#: with one.
+_WORD_CHAR = f"(?:(?![{CJK}])\\w)"
+_TWO_LETTERS, _ONE_LETTER = re.compile(_WORD_CHAR * 2), re.compile(_WORD_CHAR)
 
 
 def resolve_streamed_segments(tree: _Element) -> int:
@@ -111,5 +128,29 @@ def neutralise_wrappers(tree: _Element, counts: dict[_Element, int] | None = Non
             break
         if anc.tag in _DROPPED_TAGS and counts.get(anc, 0) >= WRAPPER_SHARE * total:
             anc.tag = "div"
+            changed += 1
+    return changed
+
+
+def _edge_text(el: _Element, find: etree.XPath) -> str:
+    if not len(el):  # most are leaves: their own text, without an XPath call
+        return el.text or ""
+    found = find(el)
+    return str(found[0]) if found else ""
+
+
+def separate_abutting(tree: _Element) -> int:
+    """Put a space between two elements written back to back when both sides are
+    words; return how many. Inside a word nothing changes: text next to an element
+    ("Hel<b>lo</b>") has no element on one side, a one-letter drop cap
+    (``<b>I</b><span>f</span>``) is too short, ``<sup>`` stays joined, and CJK text
+    has no spaces to restore. Measured on wcxb-dev: F1 0.826 -> 0.828, mostly product
+    cards of collection pages; readability set unchanged."""
+    changed = 0
+    for el in _ABUTTING(tree):
+        if not _TWO_LETTERS.fullmatch(_edge_text(el, _LAST_TEXT).rstrip()[-2:]):
+            continue
+        if _ONE_LETTER.fullmatch(_edge_text(el.getnext(), _FIRST_TEXT).lstrip()[:1]):
+            el.tail = " "
             changed += 1
     return changed
