@@ -49,11 +49,16 @@ def test_boilerplate_lines_go_and_sentences_that_share_their_words_stay() -> Non
     lines += [
         "iFixit uses cookies to enhance site functionality. By using our site, you agree.",
         "Manage Cookie Preferences",
+        "Stay connected with us!",
+        "Why Trust Us?",
+        "People who viewed this item also viewed",
+        "Get the best of The Harbour Times delivered to your inbox weekly",
     ]
     sentences = [
         "Sign in to the council's portal was down for an hour on Monday, officials said.",
         "Residents can learn more about the plan at the library until the end of March.",
         "Posts about the harbour plan drew hundreds of replies on the council's forum.",
+        "Residents who want to stay connected with the council can follow its weekly bulletin.",
         "Under the new rules, harbour operators and the council's online services that use "
         "cookies must ask residents first, the regulator said.",
         FILLER,
@@ -61,7 +66,8 @@ def test_boilerplate_lines_go_and_sentences_that_share_their_words_stay() -> Non
     kept, dropped = filter_paragraphs(lines + sentences)
     assert kept == sentences
     assert dropped["ui-label"] == 3 and dropped["reading-time"] == 1 and dropped["share"] == 1
-    assert dropped["ui-prompt"] == 4 and dropped["consent"] == 2
+    assert dropped["ui-prompt"] == 7 and dropped["consent"] == 2
+    assert dropped["newsletter"] == 1
 
 
 def test_a_short_screen_reader_label_stays_and_a_long_hidden_block_goes() -> None:

@@ -172,6 +172,12 @@ LINE_RULES: tuple[LineRule, ...] = (
         "newsletter",
         _line(
             r"^(subscribe|sign up)\b.{0,80}\bnewsletter\b.{0,80}$|^.{0,60}\bnewsletter\b.{0,20}$"
+            # "Get the best of X delivered to your inbox", "Subscribe to get access"...
+            r"|^((get|receive) (the )?(best|latest)\b.{0,60}\b(inbox|delivered)\b.{0,20}"
+            r"|subscribe to get\b.{0,80}|join .{0,30} to get (updates|access)\b.{0,60}"
+            r"|this (story|article|work|journalism|site) is (funded|supported|made possible) by"
+            r" readers.{0,60}|this (article|story|content) is (exclusive to|only available to)"
+            r" .{0,30}subscribers)\s*[:.!?]*$"
         ),
         max_words=25,
     ),
@@ -246,7 +252,14 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"|this topic was automatically closed.{0,80}|join date:?.{0,20}|posts: [\d,.]+"
             r"|advertiser disclosure|back to (blogs?|news|articles|home|results)"
             r"|expand description|submit (a )?correction|ajouter au panier|in den warenkorb"
-            r"|añadir al carrito)\s*[:.!»›>]*$"
+            r"|añadir al carrito|stay connected( with (me|us))?|connect with us"
+            r"|follow (the author|us on \w+( (and|&) \w+)?)|why trust us\??|pin (it )?for later"
+            r"|(get|request) (a|your) free (quote|consultation|estimate)( today| now)?"
+            r"|start (a|your) free trial( today| now)?|chat with (an expert|us|our team)"
+            r"|book (a|your) (free )?(discovery |strategy )?(call|consultation)( today)?"
+            r"|added to (your )?cart.{0,40}|(customers|people) who (viewed|bought) this item also"
+            r" (viewed|bought)|(your )?browsing history|returns (&|and) exchanges accepted"
+            r"|ships from:? [\w ,.]{1,30})\s*[:.!»›>]*$"
         ),
         max_words=20,
     ),
