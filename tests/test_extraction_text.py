@@ -159,3 +159,42 @@ def test_elements_written_back_to_back_are_separate_words() -> None:
     assert "Gaz Williams Shipwreck Rack (2025)" in text
     assert "If you go, the 3rd pier" in text
     assert "橋を渡っていました" in text
+
+
+def shop_grid(tiles: int) -> str:
+    """A shop page without paragraphs: the scorer falls back to the whole body as one."""
+    menu = " ".join(f"<a href='/c{i}'>Category {i}</a>" for i in range(30))
+    items = "".join(
+        f"<div class='tile'><a href='/p{i}'><span>Harbour lantern model {i}</span></a>"
+        f"<span>Brass, hand finished, {i + 10} cm</span><span>{i + 20}.00 USD</span></div>"
+        for i in range(tiles)
+    )
+    return (
+        "<html><head><title>Lanterns</title></head><body>"
+        f"<header><a href='#main'>Skip to main content</a> {menu}</header>"
+        f"<div class='grid'>{items}</div>"
+        "<footer>Copyright Harbour Shop, all rights reserved worldwide</footer></body></html>"
+    )
+
+
+def test_a_page_the_scorer_returns_whole_is_read_block_by_block_without_its_chrome() -> None:
+    from newscrawl.extraction.core import _trafilatura_body, paragraphs_from_body
+
+    html = shop_grid(25)
+    whole = paragraphs_from_body(_trafilatura_body(parse(html), None))
+    assert len(whole) == 1 and "Skip to main content" in whole[0]  # the scorer's dump
+    paragraphs = extract(html).paragraphs
+    assert paragraphs[0] == "Harbour lantern model 0 Brass, hand finished, 10 cm 20.00 USD"
+    assert len(paragraphs) == 25
+    assert not any("Category" in p or "Skip to" in p or "Copyright" in p for p in paragraphs)
+
+
+def test_a_form_around_the_whole_page_is_not_chrome() -> None:
+    """ASP.NET pages wrap everything in one <form>: the fallback keeps what it holds."""
+    html = (
+        shop_grid(25)
+        .replace("<body>", "<body><form action='/'>")
+        .replace("</body>", "</form></body>")
+    )
+    paragraphs = extract(html).paragraphs
+    assert len([p for p in paragraphs if p.startswith("Harbour lantern model")]) == 25

@@ -5,7 +5,9 @@
 3. prune boilerplate elements, generic and site-specific (``prune.py``);
 4. main-text scoring by trafilatura on the pruned tree (its strengths kept:
    link density, text density, container heuristics) — or, when the site's
-   markup names its body container for sure, that container;
+   markup names its body container for sure, that container; when the scorer
+   gives up and returns the whole page as one paragraph, the page's blocks
+   without its chrome (``fallback.py``);
 5. paragraphs from trafilatura's structure (headings, list items, quotes and
    table rows each a paragraph), later copies of a long repeated run dropped,
    then boilerplate lines dropped (``textfilter.py``) with a safety backup;
@@ -27,6 +29,7 @@ from .article import Article
 from .decode import decode, looks_binary, parse
 from .dom import SEPARATING, drop, fold_space, source_text, word_counts
 from .errors import ExtractionError
+from .fallback import replace_page_dump
 from .metadata import Metadata, date_in_text, extract_metadata
 from .pagetype import page_type
 from .prepare import neutralise_wrappers, resolve_streamed_segments, separate_abutting
@@ -165,7 +168,9 @@ def extract(
     else:
         removed += prune(tree, rules, counts)
         body = _trafilatura_body(tree, url)
-        paragraphs = recover(tree, paragraphs_from_body(body), rules, md.title)
+        paragraphs = paragraphs_from_body(body)
+        blocks = replace_page_dump(paragraphs, tree)
+        paragraphs = blocks if blocks is not None else recover(tree, paragraphs, rules, md.title)
     paragraphs = drop_repeated_runs(_drop_title(paragraphs, md.title))
     paragraphs, dropped = filter_paragraphs(paragraphs)
     removed += dropped

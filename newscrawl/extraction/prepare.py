@@ -38,10 +38,9 @@ WRAPPER_SHARE = 0.5
 _JOINED = frozenset(("sup", "sub", "br", "wbr"))
 _LAST_TEXT = etree.XPath("(descendant-or-self::text()[normalize-space()])[last()]")
 _FIRST_TEXT = etree.XPath("(descendant-or-self::text()[normalize-space()])[1]")
-#: Word characters, not CJK: the left element must end with two, the right one start
-#: with one.
-_WORD_CHAR = f"(?:(?![{CJK}])\\w)"
-_TWO_LETTERS, _ONE_LETTER = re.compile(_WORD_CHAR * 2), re.compile(_WORD_CHAR)
+#: A word character, not CJK: the left element must end with one (and hold more than
+#: one character: a drop cap stays joined), the right one start with one.
+_LETTER = re.compile(f"(?![{CJK}])\\w")
 
 
 def resolve_streamed_segments(tree: _Element) -> int:
@@ -150,9 +149,10 @@ def separate_abutting(tree: _Element) -> int:
         nxt = el.getnext()
         if nxt is None or not isinstance(nxt.tag, str) or nxt.tag in _JOINED:
             continue
-        if not _TWO_LETTERS.fullmatch(_edge_text(el, _LAST_TEXT).rstrip()[-2:]):
+        end = _edge_text(el, _LAST_TEXT).rstrip()
+        if len(end) < 2 or not _LETTER.fullmatch(end[-1]):
             continue
-        if _ONE_LETTER.fullmatch(_edge_text(nxt, _FIRST_TEXT).lstrip()[:1]):
+        if _LETTER.fullmatch(_edge_text(nxt, _FIRST_TEXT).lstrip()[:1]):
             el.tail = " "
             changed += 1
     return changed

@@ -1,0 +1,103 @@
+"""When the scorer gives up: the page's own blocks instead of one run of text.
+
+On pages without a clear article (shop grids, front pages, link directories)
+trafilatura may fall back to the whole body's text as a single paragraph:
+menus, headers and footers run together with the content ("Skip to main
+content Sign in Deals Brand Outlet ... Best Sellers ..."). That paragraph is
+recognised here, and the page's text is taken again block by block, without
+the page chrome (``nav``, ``header``, ``footer``, ``aside``, forms and the
+ARIA landmarks of the same roles), so that the line filter and the reader
+see items, not a wall.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+from lxml.etree import _Element
+
+from .dom import INVISIBLE, SEPARATING, WORD, fold_space, source_text, word_counts
+from .recover import NEVER
+
+#: One paragraph this long, holding most of the output and most of the page, is a dump.
+MIN_DUMP_WORDS = 150
+DUMP_SHARE_OF_OUTPUT = 0.5
+DUMP_SHARE_OF_PAGE = 0.6
+#: The blocks replace the dump only if they keep at least this share of its words.
+MIN_KEPT_SHARE = 0.5
+#: Chrome holding more than this share of the page is its content after all (a form
+#: around a whole ASP.NET page, a header that swallowed the body).
+MAX_CHROME_SHARE = 0.6
+CHROME_ROLES = frozenset(
+    ("navigation", "banner", "contentinfo", "search", "menu", "menubar", "dialog", "complementary")
+)
+BLOCKS = SEPARATING | {"main", "dl", "address", "caption"}
+
+
+def is_page_dump(paragraphs: list[str], page: _Element) -> bool:
+    """Is the scorer's output the whole page as one paragraph?"""
+    sizes = [len(WORD.findall(p)) for p in paragraphs]
+    biggest = max(sizes, default=0)
+    if biggest <= MIN_DUMP_WORDS or biggest <= DUMP_SHARE_OF_OUTPUT * sum(sizes):
+        return False
+    return biggest > DUMP_SHARE_OF_PAGE * word_counts(page).get(page, 0)
+
+
+def block_paragraphs(page: _Element) -> list[str]:
+    """The page's text, a paragraph per block element, without the page chrome."""
+    body = page.find("body")
+    root = body if body is not None else page
+    counts = word_counts(root)
+    total = max(counts.get(root, 0), 1)
+    out: list[str] = []
+    buffer: list[str] = []
+
+    def flush() -> None:
+        text = fold_space("".join(buffer))
+        buffer.clear()
+        if text:
+            out.append(text)
+
+    skipping = 0  # depth inside a skipped element
+    for event, node in etree.iterwalk(root, events=("start", "end")):
+        tag = node.tag
+        if not isinstance(tag, str):
+            continue
+        if event == "start":
+            if skipping or tag in INVISIBLE or _is_chrome(node, counts, total):
+                skipping += 1
+                continue
+            if tag in BLOCKS:
+                flush()
+            elif tag in ("br", "img"):
+                buffer.append(" ")
+            if node.text:
+                buffer.append(source_text(node.text))
+            continue
+        if skipping:
+            skipping -= 1
+            if skipping:
+                continue
+        elif tag in BLOCKS:
+            flush()
+        if node is not root and node.tail:
+            buffer.append(source_text(node.tail))
+    flush()
+    return out
+
+
+def _is_chrome(el: _Element, counts: dict[_Element, int], total: int) -> bool:
+    if el.tag not in NEVER and (el.get("role") or "").lower() not in CHROME_ROLES:
+        return False
+    return counts.get(el, 0) <= MAX_CHROME_SHARE * total
+
+
+def replace_page_dump(paragraphs: list[str], page: _Element) -> list[str] | None:
+    """The page's blocks when ``paragraphs`` is a dump of the whole page and the blocks
+    keep most of its words; None when the scorer's output stands."""
+    if not is_page_dump(paragraphs, page):
+        return None
+    blocks = block_paragraphs(page)
+    kept = sum(len(WORD.findall(p)) for p in blocks)
+    if kept < MIN_KEPT_SHARE * sum(len(WORD.findall(p)) for p in paragraphs):
+        return None
+    return blocks
