@@ -27,7 +27,7 @@ from lxml.html import HtmlElement
 
 from .article import Article
 from .decode import decode, looks_binary, parse
-from .dom import SEPARATING, drop, fold_space, source_text, word_counts
+from .dom import SEPARATING, ParagraphWriter, drop, fold_space, word_counts
 from .errors import ExtractionError
 from .fallback import replace_page_dump
 from .metadata import Metadata, date_in_text, extract_metadata
@@ -74,36 +74,27 @@ def paragraphs_from_body(body: _Element | None) -> list[str]:
     Inline elements (emphasis, links, line breaks, table cells) stay within their
     paragraph; text after a nested block becomes a paragraph of its own.
     """
-    out: list[str] = []
-    buffer: list[str] = []
-
-    def flush() -> None:
-        text = fold_space("".join(buffer))
-        buffer.clear()
-        if text:
-            out.append(text)
+    writer = ParagraphWriter()
 
     def visit(el: _Element) -> None:
         block = el.tag in _BLOCKS
         if block:
-            flush()
+            writer.end()
         elif el.tag in _SPACED:
-            buffer.append(" ")
-        if el.text:
-            buffer.append(source_text(el.text))
+            writer.space()
+        writer.add(el.text)
         for child in el:
             visit(child)
-            if child.tail:
-                buffer.append(source_text(child.tail))
+            writer.add(child.tail)
         if block:
-            flush()
+            writer.end()
         elif el.tag in _SPACED:
-            buffer.append(" ")
+            writer.space()
 
     if body is not None:
         visit(body)
-        flush()
-    return out
+        writer.end()
+    return writer.paragraphs
 
 
 def _trafilatura_body(tree: HtmlElement, url: str | None) -> _Element | None:

@@ -39,6 +39,28 @@ def word_counts(root: _Element) -> dict[_Element, int]:
     return counts
 
 
+class ParagraphWriter:
+    """Text pieces in, paragraphs out: ``add`` pieces, ``end`` a paragraph (whitespace
+    folded, CJK line breaks dropped, empty paragraphs skipped)."""
+
+    def __init__(self) -> None:
+        self.paragraphs: list[str] = []
+        self._pieces: list[str] = []
+
+    def add(self, text: str | None) -> None:
+        if text:
+            self._pieces.append(source_text(text))
+
+    def space(self) -> None:
+        self._pieces.append(" ")
+
+    def end(self) -> None:
+        text = fold_space("".join(self._pieces))
+        self._pieces.clear()
+        if text:
+            self.paragraphs.append(text)
+
+
 def fold_space(text: str) -> str:
     """Whitespace folded to single spaces."""
     return _WS.sub(" ", text).strip()

@@ -15,7 +15,7 @@ from __future__ import annotations
 from lxml import etree
 from lxml.etree import _Element
 
-from .dom import INVISIBLE, SEPARATING, WORD, fold_space, source_text, word_counts
+from .dom import INVISIBLE, SEPARATING, WORD, ParagraphWriter, word_counts
 from .recover import NEVER
 
 #: One paragraph this long, holding most of the output and most of the page, is a dump.
@@ -48,15 +48,7 @@ def block_paragraphs(page: _Element) -> list[str]:
     root = body if body is not None else page
     counts = word_counts(root)
     total = max(counts.get(root, 0), 1)
-    out: list[str] = []
-    buffer: list[str] = []
-
-    def flush() -> None:
-        text = fold_space("".join(buffer))
-        buffer.clear()
-        if text:
-            out.append(text)
-
+    writer = ParagraphWriter()
     skipping = 0  # depth inside a skipped element
     for event, node in etree.iterwalk(root, events=("start", "end")):
         tag = node.tag
@@ -67,22 +59,21 @@ def block_paragraphs(page: _Element) -> list[str]:
                 skipping += 1
                 continue
             if tag in BLOCKS:
-                flush()
+                writer.end()
             elif tag in ("br", "img"):
-                buffer.append(" ")
-            if node.text:
-                buffer.append(source_text(node.text))
+                writer.space()
+            writer.add(node.text)
             continue
         if skipping:
             skipping -= 1
             if skipping:
                 continue
         elif tag in BLOCKS:
-            flush()
-        if node is not root and node.tail:
-            buffer.append(source_text(node.tail))
-    flush()
-    return out
+            writer.end()
+        if node is not root:
+            writer.add(node.tail)
+    writer.end()
+    return writer.paragraphs
 
 
 def _is_chrome(el: _Element, counts: dict[_Element, int], total: int) -> bool:
