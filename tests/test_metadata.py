@@ -78,3 +78,19 @@ def test_an_articles_date_only_in_its_text_is_found_when_the_markup_has_none() -
     )
     assert article.page_type == "article"
     assert article.published == "2021-03-03"
+
+
+@pytest.mark.parametrize(
+    "wrap", ["<![CDATA[{}]]>", "//<![CDATA[\n{}\n//]]>", "/* <![CDATA[ */{}/* ]]> */"]
+)
+def test_json_ld_wrapped_in_cdata_is_read(wrap: str) -> None:
+    """XHTML-style templates wrap JSON-LD in CDATA; its date beats a later meta time."""
+    ld = (
+        '{"@context": {"@vocab": "http://schema.org"}, "@type": "NewsArticle", '
+        '"datePublished": "2024-12-06T22:00:40Z"}'
+    )
+    md = meta(
+        '<html><head><meta property="article:published_time" content="2024-12-07T12:43:39Z">'
+        f'<script type="application/ld+json">{wrap.format(ld)}</script></head><body></body></html>'
+    )
+    assert md.published is not None and md.published.startswith("2024-12-06")

@@ -111,12 +111,16 @@ def iso_datetime(value: str | None) -> str | None:
     return parsed.isoformat()
 
 
+#: XHTML-style wrappers around a script's JSON: ``<![CDATA[ ... ]]>``, also commented out.
+_CDATA = re.compile(r"^\s*(//|/\*)?\s*<!\[CDATA\[\s*(\*/)?|(//|/\*)?\s*\]\]>\s*(\*/)?\s*$")
+
+
 def json_ld_objects(tree: _Element) -> Iterator[dict[str, Any]]:
     """Every JSON-LD object of the page (``@graph`` members flattened)."""
     for script in tree.iter("script"):
         if (script.get("type") or "").strip().lower() != "application/ld+json":
             continue
-        raw = (script.text or "").strip()
+        raw = _CDATA.sub("", script.text or "").strip()
         if not raw:
             continue
         try:
