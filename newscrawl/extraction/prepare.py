@@ -11,10 +11,10 @@
   rule removes. An element that holds the page's headline and most of its
   text is not boilerplate, whatever its tag or class: it becomes a plain
   ``div`` without class or id.
-- **Abutting inline elements**: ``<a>Gaz Williams</a><em>Shipwreck</em>`` is laid
-  out apart by the page's CSS (a card's name, title and label); with no space in
-  the markup the words would run together ("WilliamsShipwreck"). A space goes
-  between them, never inside a word (see :func:`separate_abutting_inlines`).
+- **Abutting elements**: ``<a>Gaz Williams</a><em>Shipwreck</em>`` is laid out
+  apart by the page's CSS (a card's name, title and label); with no space in the
+  markup the words would run together ("WilliamsShipwreck"). A space goes
+  between them, never inside a word (see :func:`separate_abutting`).
 """
 
 from __future__ import annotations
@@ -128,6 +128,7 @@ def neutralise_wrappers(tree: _Element, counts: dict[_Element, int] | None = Non
 
 
 def _edge_text(el: _Element, find: etree.XPath) -> str:
+    """The element's last (or first, by ``find``) text with words in it."""
     if not len(el):  # most are leaves: their own text, without an XPath call
         return el.text or ""
     found = find(el)

@@ -1,4 +1,5 @@
-"""Drop boilerplate paragraphs by their words (``rules.LINE_RULES``), with a safety backup.
+"""Text-level filters: boilerplate lines by their words (``rules.LINE_RULES``), with a
+safety backup, and repeated copies of the content (:func:`drop_repeated_runs`).
 
 Markup rules miss boilerplate that is plain text ("Share this:", "Reading
 Time: < 1 minute"); these patterns catch short paragraphs that are such
@@ -19,6 +20,9 @@ _WORD = re.compile(r"\w+")
 #: mobile and desktop versions of a layout, a tab's panel) when it is this long.
 MIN_COPY_PARAGRAPHS = 3
 MIN_COPY_WORDS = 100
+#: Earlier places of a paragraph compared with (a page of thousands of identical lines
+#: stays linear).
+MAX_COPY_CANDIDATES = 4
 
 
 def line_rule(paragraph: str, rules: tuple[LineRule, ...] = LINE_RULES) -> LineRule | None:
@@ -60,7 +64,7 @@ def drop_repeated_runs(paragraphs: list[str]) -> list[str]:
     j = 0
     while j < len(keys):
         longest = 0
-        for i in seen.get(keys[j], ()):
+        for i in seen.get(keys[j], [])[-MAX_COPY_CANDIDATES:]:
             n = 0
             while j + n < len(keys) and i + n < j and keys[i + n] == keys[j + n]:
                 n += 1
