@@ -33,20 +33,17 @@ CHROME_ROLES = frozenset(
 BLOCKS = SEPARATING | {"main", "dl", "address", "caption"}
 
 
-def is_page_dump(paragraphs: list[str], page: _Element) -> bool:
-    """Is the scorer's output the whole page as one paragraph?"""
-    sizes = [len(WORD.findall(p)) for p in paragraphs]
+def _looks_like_dump(sizes: list[int]) -> bool:
+    """One paragraph long enough and most of the output (cheap: before the page's counts)."""
     biggest = max(sizes, default=0)
-    if biggest <= MIN_DUMP_WORDS or biggest <= DUMP_SHARE_OF_OUTPUT * sum(sizes):
-        return False
-    return biggest > DUMP_SHARE_OF_PAGE * word_counts(page).get(page, 0)
+    return biggest > MIN_DUMP_WORDS and biggest > DUMP_SHARE_OF_OUTPUT * sum(sizes)
 
 
-def block_paragraphs(page: _Element) -> list[str]:
-    """The page's text, a paragraph per block element, without the page chrome."""
+def block_paragraphs(page: _Element, counts: dict[_Element, int]) -> list[str]:
+    """The page's text, a paragraph per block element, without the page chrome
+    (``counts``: :func:`~.dom.word_counts` of ``page``)."""
     body = page.find("body")
     root = body if body is not None else page
-    counts = word_counts(root)
     total = max(counts.get(root, 0), 1)
     writer = ParagraphWriter()
     skipping = 0  # depth inside a skipped element
@@ -85,10 +82,13 @@ def _is_chrome(el: _Element, counts: dict[_Element, int], total: int) -> bool:
 def replace_page_dump(paragraphs: list[str], page: _Element) -> list[str] | None:
     """The page's blocks when ``paragraphs`` is a dump of the whole page and the blocks
     keep most of its words; None when the scorer's output stands."""
-    if not is_page_dump(paragraphs, page):
+    sizes = [len(WORD.findall(p)) for p in paragraphs]
+    if not _looks_like_dump(sizes):
         return None
-    blocks = block_paragraphs(page)
-    kept = sum(len(WORD.findall(p)) for p in blocks)
-    if kept < MIN_KEPT_SHARE * sum(len(WORD.findall(p)) for p in paragraphs):
+    counts = word_counts(page)
+    if max(sizes) <= DUMP_SHARE_OF_PAGE * counts.get(page, 0):
+        return None  # the paragraph is long, but the page holds much more
+    blocks = block_paragraphs(page, counts)
+    if sum(len(WORD.findall(p)) for p in blocks) < MIN_KEPT_SHARE * sum(sizes):
         return None
     return blocks
