@@ -94,3 +94,21 @@ def test_json_ld_wrapped_in_cdata_is_read(wrap: str) -> None:
         f'<script type="application/ld+json">{wrap.format(ld)}</script></head><body></body></html>'
     )
     assert md.published is not None and md.published.startswith("2024-12-06")
+
+
+def test_json_ld_name_when_the_headline_is_not_what_the_page_shows() -> None:
+    """Wikipedia's JSON-LD headline is a one-line description; its name is the title."""
+    ld = (
+        '{"@context": "https://schema.org", "@type": "Article", "name": "New Zealand", '
+        '"headline": "constitutional monarchy in Oceania"}'
+    )
+    md = meta(
+        f'<html><head><title>New Zealand - Wikipedia</title><script type="application/ld+json">'
+        f"{ld}</script></head><body><h1>New Zealand</h1></body></html>"
+    )
+    assert md.title == "New Zealand"
+    shown = meta(
+        f"<html><head><title>Harbour plan approved</title>"
+        f'<script type="application/ld+json">{ld}</script></head><body></body></html>'
+    )
+    assert shown.title == "constitutional monarchy in Oceania"  # neither shown: the headline

@@ -232,6 +232,19 @@ def headline_in_title(title: str, tree: _Element) -> str:
     return title
 
 
+def _json_ld_title(ld: dict[str, Any], tree: _Element) -> str | None:
+    """The JSON-LD ``headline``, or its ``name`` when only the name is what the page shows
+    in its ``<title>`` or ``<h1>`` (Wikipedia's headline is a one-line description:
+    "constitutional monarchy in Oceania" for "New Zealand")."""
+    headline, name = clean(ld.get("headline")), clean(ld.get("name"))
+    if headline and name and headline.casefold() != name.casefold():
+        title_el, h1 = next(tree.iter("title"), None), next(tree.iter("h1"), None)
+        shown = " ".join(el.xpath("string()") for el in (title_el, h1) if el is not None).casefold()
+        if name.casefold() in shown and headline.casefold() not in shown:
+            return name
+    return headline or name
+
+
 def extract_metadata(tree: _Element, url: str | None = None) -> Metadata:
     """Read the article metadata of a parsed page."""
     md = Metadata()
@@ -244,7 +257,7 @@ def extract_metadata(tree: _Element, url: str | None = None) -> Metadata:
     ld = articles[0] if articles else {}
     site_obj = next((o for o in json_ld_objects(tree) if "website" in _types(o)), {})
 
-    md.title = clean(ld.get("headline") or ld.get("name"))
+    md.title = _json_ld_title(ld, tree)
     md.authors = _names(ld.get("author"))
     md.published = iso_datetime(clean(ld.get("datePublished") or ld.get("dateCreated")))
     md.published_source = "json-ld" if md.published else None
