@@ -198,3 +198,37 @@ def test_a_form_around_the_whole_page_is_not_chrome() -> None:
     )
     paragraphs = extract(html).paragraphs
     assert len([p for p in paragraphs if p.startswith("Harbour lantern model")]) == 25
+
+
+def test_a_formula_without_tex_source_is_read_as_its_symbols() -> None:
+    """MathML with no TeX annotation or alttext (which trafilatura turns into LaTeX) would be
+    dropped with <math>: its symbols are what a reader sees, a display formula on its own."""
+    inline = "<math><mi>a</mi><mo>≠</mo><mn>0</mn></math>"
+    display = (
+        "<math display='block'><msup><mi>x</mi><mn>2</mn></msup><mo>=</mo><mn>4</mn>"
+        "<annotation-xml encoding='MathML-Content'><ci>ignored</ci></annotation-xml></math>"
+    )
+    with_tex = "<math alttext='E = mc^2'><mi>E</mi></math>"
+    text = extract(
+        page(f"<p>When {inline} the pier holds, and {with_tex} too:</p>{display}")
+    ).paragraphs
+    assert "When a ≠ 0 the pier holds, and \\(E = mc^2\\) too:" in text
+    assert "x 2 = 4" in text
+    assert "ignored" not in " ".join(text)
+
+
+def test_text_in_custom_elements_is_page_text() -> None:
+    """A browser shows the text of <my-widget> like a span's (a div's when it holds blocks);
+    custom elements without text (CSS-drawn glyphs, icons) are nothing to read."""
+    body = (
+        "<info-card><span>Opening hours are nine to five every weekday.</span></info-card>"
+        "<story-part><p>The ferry now leaves from the north pier.</p>"
+        "<fare-note>Tickets are sold on board.</fare-note></story-part>"
+        "<p>When</p><mjx-container><mjx-math aria-hidden='true'><mjx-c class='c1'></mjx-c>"
+        "</mjx-math><mjx-assistive-mml>a ≠ 0</mjx-assistive-mml></mjx-container>, it holds."
+    )
+    paragraphs = extract(page(body)).paragraphs
+    assert "Opening hours are nine to five every weekday." in paragraphs
+    assert "The ferry now leaves from the north pier." in paragraphs
+    assert "Tickets are sold on board." in paragraphs
+    assert "a ≠ 0, it holds." in paragraphs

@@ -32,7 +32,13 @@ from .errors import ExtractionError
 from .fallback import replace_page_dump
 from .metadata import Metadata, date_in_text, extract_metadata
 from .pagetype import page_type
-from .prepare import neutralise_wrappers, resolve_streamed_segments, separate_abutting
+from .prepare import (
+    neutralise_wrappers,
+    render_math,
+    resolve_streamed_segments,
+    separate_abutting,
+    standardise_custom_elements,
+)
 from .prune import prune
 from .recover import recover
 from .rules import ELEMENT_RULES
@@ -140,6 +146,7 @@ def extract(
     md = extract_metadata(tree, url)
     resolve_streamed_segments(tree)  # (needs the scripts and templates)
     strip_invisible(tree)  # metadata read (JSON-LD is in <script>): nothing else needs them
+    render_math(tree)
     separate_abutting(tree)
     counts = word_counts(tree)  # (the next steps change tags and attributes, not text)
     neutralise_wrappers(tree, counts)
@@ -158,6 +165,7 @@ def extract(
         paragraphs = paragraphs_from_body(body)
     else:
         removed += prune(tree, rules, counts)
+        standardise_custom_elements(tree)  # (after pruning: rules may name custom tags)
         body = _trafilatura_body(tree, url)
         paragraphs = paragraphs_from_body(body)
         blocks = replace_page_dump(paragraphs, tree)

@@ -15,6 +15,12 @@
   apart by the page's CSS (a card's name, title and label); with no space in the
   markup the words would run together ("WilliamsShipwreck"). A space goes
   between them, never inside a word (see :func:`separate_abutting`).
+- **MathML without its TeX source**: trafilatura keeps a formula as the LaTeX its
+  ``<annotation>`` or ``alttext`` carries and drops the rest of ``<math>``; a formula
+  that carries none becomes the symbols a reader sees ("a ≠ 0"), in reading order.
+- **Custom elements** (``<mjx-container>``, ``<article-body>``): a browser shows their
+  text like a ``<span>``'s or, holding blocks, a ``<div>``'s; trafilatura knows only
+  HTML's own tags and drops what is in others. They become those tags.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ import re
 from lxml import etree
 from lxml.etree import _Element
 
-from .dom import CJK, WORD, drop, word_counts
+from .dom import CJK, SEPARATING, WORD, drop, word_counts
 
 #: React's streaming instructions: complete boundary / complete segment.
 _SWAP = re.compile(r"\$R[CS]\(\s*\"([A-Z]:[\w:-]+)\"\s*,\s*\"([A-Z]:[\w:-]+)\"")
@@ -41,6 +47,45 @@ _FIRST_TEXT = etree.XPath("(descendant-or-self::text()[normalize-space()])[1]")
 #: A word character, not CJK: the left element must end with one (and hold more than
 #: one character: a drop cap stays joined), the right one start with one.
 _LETTER = re.compile(f"(?![{CJK}])\\w")
+
+
+#: MathML's TeX source, which trafilatura turns into the formula's text.
+_TEX = etree.XPath('.//annotation[@encoding="application/x-tex"]')
+
+
+def render_math(tree: _Element) -> int:
+    """Replace each ``<math>`` without TeX source by its symbols; return how many.
+
+    A display formula becomes a block of its own, an inline one stays in its line.
+    """
+    done = 0
+    for math in list(tree.iter("math")):
+        if math.get("alttext") or _TEX(math):
+            continue  # trafilatura keeps its LaTeX
+        for source in list(math.iter("annotation", "annotation-xml")):
+            drop(source)  # other encodings of the same formula: not rendered
+        symbols = " ".join(t.strip() for t in math.itertext() if t.strip())
+        tag, tail = ("div" if math.get("display") == "block" else "span"), math.tail
+        math.clear()
+        math.tag, math.text, math.tail = tag, symbols, tail
+        done += 1
+    return done
+
+
+def standardise_custom_elements(tree: _Element) -> int:
+    """Rename custom elements (a hyphen in the tag) to ``div`` when they hold a block,
+    else ``span``, and drop those without text (a rendering drawn by CSS, an icon);
+    return how many. Inner ones first, so the test sees renamed tags."""
+    custom = [el for el in tree.iter() if isinstance(el.tag, str) and "-" in el.tag]
+    for el in reversed(custom):
+        if not any(text.strip() for text in el.itertext()):
+            drop(el)
+            continue
+        holds_block = any(
+            isinstance(d.tag, str) and d.tag in SEPARATING for d in el.iterdescendants()
+        )
+        el.tag = "div" if holds_block else "span"
+    return len(custom)
 
 
 def resolve_streamed_segments(tree: _Element) -> int:
