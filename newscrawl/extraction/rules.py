@@ -118,6 +118,8 @@ ELEMENT_RULES: tuple[ElementRule, ...] = (
     # (a consent dialog may be longer than a short page's text: removed whatever its size)
     ElementRule("consent", parts=_set("cookie cookies consent gdpr onetrust"), large=True),
     ElementRule("breadcrumbs", parts=_set("breadcrumb breadcrumbs crumbs")),
+    # a video player's controls and dialogs ("Chapters", "This is a modal window.")
+    ElementRule("player", names=_set("video-js vjs-control-bar vjs-modal-dialog vjs-menu")),
 )
 
 
@@ -160,7 +162,9 @@ LINE_RULES: tuple[LineRule, ...] = (
     LineRule(
         "also-read",
         _line(
-            r"^(also read|read also|read more|see also|related|more from [\w@. ]+"
+            r"^(also read|read also|read more|see also|more from [\w@. ]+"
+            r"|related( (articles|posts|stories|content|topics|reading|resources|links|news))?"
+            r"( (&|and) resources)?"
             r"|you (may|might) (also )?like|you may be interested in( the following)?( topics)?"
             r"( as well)?|recommended|lesen sie auch|lee también)\s*[:.]?\s*$"
             r"|^(also read|read also|read more|see also|related|you (may|might) also like"
@@ -231,6 +235,7 @@ LINE_RULES: tuple[LineRule, ...] = (
         "ui-label",  # a control's label left as a line of its own: never a sentence of text
         _line(
             r"^(log ?in|log ?out|sign ?in|sign ?up|sign out|register|my account|account"
+            r"|(sign ?in|log ?in) or (join|register|sign ?up|create an account)"
             r"|privacy( policy)?|cookie (settings|policy|preferences)|terms (of (service|use)"
             r"|(&|and) conditions)|contact us|about us|careers|sitemap|site map|accessibility"
             r"|tags|categories|posts|menu|close|search|home|back|next|previous|reply|report"
@@ -245,7 +250,8 @@ LINE_RULES: tuple[LineRule, ...] = (
         _line(
             r"^(book a demo|request a demo|get started( today| now| for free)?|sign up for free"
             r"|was this (article |page |answer )?helpful\??|(see|read|view) all reviews"
-            r"|sort (and|&) filter|sort by:?|out of stock|free shipping\b.{0,40}"
+            r"|(sort (and|&) filter|filter (and|&) sort)|sort by:?|please fill (out|in) this field"
+            r"|out of stock|free shipping\b.{0,40}"
             r"|you are not logged in\.?|(create an account|log ?in|sign ?in|register)"
             r"( or (sign ?in|log ?in|register|create an account))? to (comment|reply|post).{0,40}"
             r"|you (need|must) (to )?be (a member|logged in|registered).{0,60}"
