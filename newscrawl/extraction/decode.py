@@ -68,9 +68,9 @@ _PARSER = HTMLParser(
     huge_tree=True,
 )
 # lxml.html picks each element's Python class in a Python callback, once per element
-# proxy created (a fifth of trafilatura's time on small pages); the same classes chosen
-# in C. Only <form>, <input>, <select>, <textarea> and <label> lose their form helpers,
-# which nothing here uses.
+# proxy created (by us and by trafilatura, on this tree and its copies: thousands of
+# times a page); the same classes are chosen in C. Only <form>, <input>, <select>,
+# <textarea> and <label> lose their form helpers, which nothing here uses.
 _PARSER.set_element_class_lookup(
     etree.ElementDefaultClassLookup(
         element=HtmlElement, comment=HtmlComment, pi=HtmlProcessingInstruction, entity=HtmlEntity

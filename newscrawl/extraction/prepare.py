@@ -75,17 +75,26 @@ def render_math(tree: _Element) -> int:
 def standardise_custom_elements(tree: _Element) -> int:
     """Rename custom elements (a hyphen in the tag) to ``div`` when they hold a block,
     else ``span``, and drop those without text (a rendering drawn by CSS, an icon);
-    return how many. Inner ones first, so the test sees renamed tags."""
-    custom = [el for el in tree.iter() if isinstance(el.tag, str) and "-" in el.tag]
-    for el in reversed(custom):
-        if not any(text.strip() for text in el.itertext()):
-            drop(el)
-            continue
-        holds_block = any(
-            isinstance(d.tag, str) and d.tag in SEPARATING for d in el.iterdescendants()
-        )
-        el.tag = "div" if holds_block else "span"
-    return len(custom)
+    return how many. One walk from the leaves up (pages nest custom elements deep)."""
+    nodes = [el for el in tree.iter() if isinstance(el.tag, str)]
+    if not any("-" in el.tag for el in nodes):
+        return 0
+    has_text: dict[_Element, bool] = {}
+    has_block: dict[_Element, bool] = {}
+    done = 0
+    for el in reversed(nodes):  # children before their parents
+        text, block = bool((el.text or "").strip()), False
+        for child in el:
+            text = text or has_text.get(child, False) or bool((child.tail or "").strip())
+            block = block or child.tag in SEPARATING or has_block.get(child, False)
+        if "-" in el.tag:
+            done += 1
+            if not text:
+                drop(el)
+                continue
+            el.tag = "div" if block else "span"
+        has_text[el], has_block[el] = text, block
+    return done
 
 
 def resolve_streamed_segments(tree: _Element) -> int:
