@@ -132,6 +132,24 @@ def test_an_unclosed_aside_holding_the_article_becomes_a_plain_block() -> None:
     assert tree.find(".//aside").get("class") == "sidebar-left"
 
 
+def test_an_article_inside_a_comment_named_wrapper_is_kept() -> None:
+    """trafilatura prunes any element whose class starts with "comment" before scoring,
+    with no guard for size: a wrapper named so (LessWrong's ``commentOnSelection``)
+    would take the article with it. Comments that are comments still go."""
+    article = "".join(
+        f"<p>{FILLER.replace('Tuesday', day)}</p>" for day in ("Monday", "Tuesday", "Friday")
+    )
+    html = (
+        "<html><body><h1>Harbour plan approved</h1><div class='post-body'>"
+        f"<div class='commentOnSelection'><div>{article}</div></div></div>"
+        "<div class='comments'><p>Great news, finally! I have waited for this plan for years"
+        " and I hope they build it soon.</p></div></body></html>"
+    )
+    text = extract(html).text
+    assert "council met on Monday" in text and "council met on Friday" in text
+    assert "Great news" not in text
+
+
 def test_a_page_serving_its_article_twice_gives_it_once() -> None:
     """Responsive layouts repeat the whole article (desktop and mobile copies); a single
     repeated paragraph (a quote, a chorus) is the author's and stays."""

@@ -38,6 +38,7 @@ from .prepare import (
     resolve_streamed_segments,
     separate_abutting,
     standardise_custom_elements,
+    unmark_wrappers,
 )
 from .prune import prune
 from .recover import recover
@@ -150,6 +151,7 @@ def extract(
     separate_abutting(tree)
     counts = word_counts(tree)  # (the next steps change tags and attributes, not text)
     neutralise_wrappers(tree, counts)
+    unmark_wrappers(tree, counts)
     site = site_for(tree, url)
     rules = ELEMENT_RULES + (site.rules if site else ())
     removed: Counter[str] = Counter()

@@ -9,8 +9,10 @@
 - **Runaway wrappers**: broken markup (an unclosed ``<aside>`` popup or
   ``<header>``) can wrap the whole page in an element that every boilerplate
   rule removes. An element that holds the page's headline and most of its
-  text is not boilerplate, whatever its tag or class: it becomes a plain
-  ``div`` without class or id.
+  text is not boilerplate, whatever its tag: it becomes a plain ``div`` (its
+  class kept). Likewise an element holding most of the text whose class or id
+  trafilatura prunes whole, unguarded, before it scores ("commentOnSelection"
+  around a post) loses that class and id.
 - **Abutting elements**: ``<a>Gaz Williams</a><em>Shipwreck</em>`` is laid out
   apart by the page's CSS (a card's name, title and label); with no space in the
   markup the words would run together ("WilliamsShipwreck"). A space goes
@@ -29,6 +31,7 @@ import re
 
 from lxml import etree
 from lxml.etree import _Element
+from trafilatura.xpaths import RAW_TREE_PRUNE_XPATH, REMOVE_COMMENTS_AND_LISTS_XPATH
 
 from .dom import CJK, SEPARATING, WORD, drop, word_counts
 
@@ -177,6 +180,42 @@ def neutralise_wrappers(tree: _Element, counts: dict[_Element, int] | None = Non
             break
         if anc.tag in _DROPPED_TAGS and counts.get(anc, 0) >= WRAPPER_SHARE * total:
             anc.tag = "div"
+            changed += 1
+    return changed
+
+
+def _self_test(xpath: etree.XPath) -> etree.XPath:
+    """``xpath`` (``.//*[...]``) turned into a test of the context element itself."""
+    path = xpath.path.strip()
+    assert path.startswith(".//*"), path
+    return etree.XPath(
+        "self::*" + path[4:], namespaces={"re": "http://exslt.org/regular-expressions"}
+    )
+
+
+#: trafilatura's prunes of the raw tree that have no over-pruning guard: a class or id
+#: that starts with "comment" ("commentOnSelection" around a LessWrong post) or names an
+#: infinite-scroll box takes the element whole, whatever it holds.
+_UNGUARDED_PRUNES = tuple(
+    _self_test(xp) for xp in (*REMOVE_COMMENTS_AND_LISTS_XPATH, *RAW_TREE_PRUNE_XPATH)
+)
+
+
+def unmark_wrappers(tree: _Element, counts: dict[_Element, int]) -> int:
+    """Drop the class and id of elements that hold most of the page's words and that
+    trafilatura would prune whole, unguarded, for a word in them; return how many.
+    (A comment section that long is not dropped for it: trafilatura still scores it.)"""
+    body = tree.find(".//body")
+    total = counts.get(body if body is not None else tree, 0)
+    if not total:
+        return 0
+    changed = 0
+    for el, words in counts.items():
+        if words < WRAPPER_SHARE * total or not (el.get("class") or el.get("id")):
+            continue
+        if any(test(el) for test in _UNGUARDED_PRUNES):
+            el.attrib.pop("class", None)
+            el.attrib.pop("id", None)
             changed += 1
     return changed
 
