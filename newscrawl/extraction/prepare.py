@@ -31,7 +31,11 @@ import re
 
 from lxml import etree
 from lxml.etree import _Element
-from trafilatura.xpaths import RAW_TREE_PRUNE_XPATH, REMOVE_COMMENTS_AND_LISTS_XPATH
+from trafilatura.xpaths import (
+    RAW_TREE_PRUNE_XPATH,
+    REMOVE_COMMENTS_AND_LISTS_XPATH,
+    TEASER_DISCARD_XPATH,
+)
 
 from .dom import CJK, SEPARATING, WORD, drop, word_counts
 
@@ -195,9 +199,16 @@ def _self_test(xpath: etree.XPath) -> etree.XPath:
 
 #: trafilatura's prunes of the raw tree that have no over-pruning guard: a class or id
 #: that starts with "comment" ("commentOnSelection" around a LessWrong post) or names an
-#: infinite-scroll box takes the element whole, whatever it holds.
+#: infinite-scroll box or a teaser takes the element whole, whatever it holds. (Its
+#: guarded prune, OVERALL_DISCARD_XPATH, is left to it: unmarking those wrappers too
+#: made wcxb-dev worse, 0.8301 -> 0.8278, collection pages most.)
 _UNGUARDED_PRUNES = tuple(
-    _self_test(xp) for xp in (*REMOVE_COMMENTS_AND_LISTS_XPATH, *RAW_TREE_PRUNE_XPATH)
+    _self_test(xp)
+    for xp in (
+        *REMOVE_COMMENTS_AND_LISTS_XPATH,
+        *RAW_TREE_PRUNE_XPATH,
+        *TEASER_DISCARD_XPATH,
+    )
 )
 
 
