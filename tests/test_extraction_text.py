@@ -150,6 +150,20 @@ def test_an_article_inside_a_comment_named_wrapper_is_kept() -> None:
     assert "Great news" not in text
 
 
+def test_a_table_indented_by_a_blockquote_becomes_a_plain_block() -> None:
+    """Old pages indent tables with ``<blockquote>`` (LWN); trafilatura drops tables inside
+    quotes. A real quotation stays a quote."""
+    from newscrawl.extraction.prepare import unquote_tables
+
+    tree = parse(
+        "<html><body><blockquote><table><tr><td>4.3</td><td>July 2014</td></tr></table>"
+        "</blockquote><blockquote><p>We will rebuild the harbour.</p></blockquote></body></html>"
+    )
+    assert unquote_tables(tree) == 1
+    assert tree.find(".//table").getparent().tag == "div"
+    assert tree.find(".//p").getparent().tag == "blockquote"
+
+
 def test_a_page_serving_its_article_twice_gives_it_once() -> None:
     """Responsive layouts repeat the whole article (desktop and mobile copies); a single
     repeated paragraph (a quote, a chorus) is the author's and stays."""

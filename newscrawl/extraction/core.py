@@ -39,6 +39,7 @@ from .prepare import (
     separate_abutting,
     standardise_custom_elements,
     unmark_wrappers,
+    unquote_tables,
 )
 from .prune import prune
 from .recover import recover
@@ -148,6 +149,7 @@ def extract(
     resolve_streamed_segments(tree)  # (needs the scripts and templates)
     strip_invisible(tree)  # metadata read (JSON-LD is in <script>): nothing else needs them
     render_math(tree)
+    unquote_tables(tree)
     separate_abutting(tree)
     counts = word_counts(tree)  # (the next steps change tags and attributes, not text)
     neutralise_wrappers(tree, counts)

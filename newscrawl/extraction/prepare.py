@@ -17,6 +17,7 @@
   apart by the page's CSS (a card's name, title and label); with no space in the
   markup the words would run together ("WilliamsShipwreck"). A space goes
   between them, never inside a word (see :func:`separate_abutting`).
+- **Tables indented by a blockquote** become plain blocks: a table is not a quotation.
 - **MathML without its TeX source**: trafilatura keeps a formula as the LaTeX its
   ``<annotation>`` or ``alttext`` carries and drops the rest of ``<math>``; a formula
   that carries none becomes the symbols a reader sees ("a ≠ 0"), in reading order.
@@ -58,6 +59,18 @@ _LETTER = re.compile(f"(?![{CJK}])\\w")
 
 #: MathML's TeX source, which trafilatura turns into the formula's text.
 _TEX = etree.XPath('.//annotation[@encoding="application/x-tex"]')
+
+
+def unquote_tables(tree: _Element) -> int:
+    """Make ``<blockquote>`` elements that hold a table plain ``div`` elements; return how
+    many. Old pages indent tables with a blockquote (LWN's release and statistics tables);
+    a table is not a quotation, and trafilatura drops tables inside quotes."""
+    done = 0
+    for quote in tree.iter("blockquote"):
+        if next(quote.iter("table"), None) is not None:
+            quote.tag = "div"
+            done += 1
+    return done
 
 
 def render_math(tree: _Element) -> int:
