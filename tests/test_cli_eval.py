@@ -243,5 +243,21 @@ def test_usage_errors_exit_2(
 
 
 def test_extractors_are_registered_by_name() -> None:
-    assert {"newscrawl", "trafilatura", "canned"} <= set(EXTRACTORS)
+    assert {"newscrawl", "trafilatura", "readability", "canned"} <= set(EXTRACTORS)
     assert EXTRACTORS["canned"] is canned_extractor
+
+
+def test_readability_extractor_gives_the_article_a_paragraph_per_block() -> None:
+    """readability-lxml, the third extractor a user might call: its article, not the page."""
+    story = "The council met on {} evening and agreed to publish the full harbour report."
+    html = (
+        "<html><head><title>Harbour plan</title></head><body><nav><a href='/'>Home</a>"
+        "<a href='/news'>News</a></nav><article>"
+        + "".join(f"<p>{story.format(day)}</p>" for day in ("Monday", "Tuesday", "Friday"))
+        + "</article><footer>Copyright Town news</footer></body></html>"
+    ).encode()
+    result = EXTRACTORS["readability"](html, None)
+    assert result is not None and result["title"] == "Harbour plan"
+    assert result["text"].split("\n\n") == [
+        story.format(day) for day in ("Monday", "Tuesday", "Friday")
+    ]

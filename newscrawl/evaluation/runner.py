@@ -83,6 +83,22 @@ def trafilatura_extractor(html: bytes, url: str | None) -> dict[str, Any] | None
     }
 
 
+@register("readability")
+def readability_extractor(html: bytes, url: str | None) -> dict[str, Any] | None:
+    """readability-lxml (a Python port of Arc90's Readability, the ancestor of Mozilla's)
+    as a user would call it: its article HTML, a paragraph per block element."""
+    from lxml import html as lxml_html
+    from readability import Document
+
+    from newscrawl.extraction.dom import word_counts
+    from newscrawl.extraction.fallback import block_paragraphs
+
+    doc = Document(html, url=url)
+    root = lxml_html.fromstring(doc.summary(html_partial=True))
+    paragraphs = block_paragraphs(root, word_counts(root))
+    return {"url": url, "title": doc.short_title(), "text": "\n\n".join(paragraphs)}
+
+
 # -- sets ------------------------------------------------------------------
 @dataclass
 class EvalSet:
