@@ -32,11 +32,7 @@ import re
 
 from lxml import etree
 from lxml.etree import _Element
-from trafilatura.xpaths import (
-    RAW_TREE_PRUNE_XPATH,
-    REMOVE_COMMENTS_AND_LISTS_XPATH,
-    TEASER_DISCARD_XPATH,
-)
+from trafilatura import xpaths
 
 from .dom import CJK, SEPARATING, WORD, drop, word_counts
 
@@ -201,12 +197,14 @@ def neutralise_wrappers(tree: _Element, counts: dict[_Element, int] | None = Non
     return changed
 
 
-def _self_test(xpath: etree.XPath) -> etree.XPath:
-    """``xpath`` (``.//*[...]``) turned into a test of the context element itself."""
-    path = xpath.path.strip()
-    assert path.startswith(".//*"), path
-    return etree.XPath(
-        "self::*" + path[4:], namespaces={"re": "http://exslt.org/regular-expressions"}
+def _self_tests(*names: str) -> tuple[etree.XPath, ...]:
+    """trafilatura's XPaths of these names (``.//*[...]``, those its version has) turned
+    into tests of the context element itself."""
+    paths = [xp.path.strip() for name in names for xp in getattr(xpaths, name, ())]
+    return tuple(
+        etree.XPath("self::*" + path[4:], namespaces={"re": xpaths.REGEXP_NS})
+        for path in paths
+        if path.startswith(".//*")
     )
 
 
@@ -215,13 +213,8 @@ def _self_test(xpath: etree.XPath) -> etree.XPath:
 #: infinite-scroll box or a teaser takes the element whole, whatever it holds. (Its
 #: guarded prune, OVERALL_DISCARD_XPATH, is left to it: unmarking those wrappers too
 #: made wcxb-dev worse, 0.8301 -> 0.8278, collection pages most.)
-_UNGUARDED_PRUNES = tuple(
-    _self_test(xp)
-    for xp in (
-        *REMOVE_COMMENTS_AND_LISTS_XPATH,
-        *RAW_TREE_PRUNE_XPATH,
-        *TEASER_DISCARD_XPATH,
-    )
+_UNGUARDED_PRUNES = _self_tests(
+    "REMOVE_COMMENTS_AND_LISTS_XPATH", "RAW_TREE_PRUNE_XPATH", "TEASER_DISCARD_XPATH"
 )
 
 
