@@ -171,6 +171,12 @@ def _swap(template: _Element, segment: _Element, boundary: bool) -> None:
     drop(segment)
 
 
+def _page_words(tree: _Element, counts: dict[_Element, int]) -> int:
+    """Words in the page's body (the whole tree when it has none)."""
+    body = tree.find(".//body")
+    return counts.get(body if body is not None else tree, 0)
+
+
 def neutralise_wrappers(tree: _Element, counts: dict[_Element, int] | None = None) -> int:
     """Turn boilerplate elements (``<aside>``, ``<footer>``, ``<header>``...) that hold the
     headline and most of the page into plain ``div`` elements; return how many.
@@ -183,8 +189,7 @@ def neutralise_wrappers(tree: _Element, counts: dict[_Element, int] | None = Non
     if h1 is None:
         return 0
     counts = counts if counts is not None else word_counts(tree)
-    body = tree.find(".//body")
-    total = counts.get(body if body is not None else tree, 0)
+    total = _page_words(tree, counts)
     if not total:
         return 0
     changed = 0
@@ -222,8 +227,7 @@ def unmark_wrappers(tree: _Element, counts: dict[_Element, int]) -> int:
     """Drop the class and id of elements that hold most of the page's words and that
     trafilatura would prune whole, unguarded, for a word in them; return how many.
     (A comment section that long is not dropped for it: trafilatura still scores it.)"""
-    body = tree.find(".//body")
-    total = counts.get(body if body is not None else tree, 0)
+    total = _page_words(tree, counts)
     if not total:
         return 0
     changed = 0
