@@ -178,6 +178,25 @@ def test_a_page_serving_its_article_twice_gives_it_once() -> None:
     assert text.count("stone by stone") == 2
 
 
+def test_a_paragraph_div_written_twice_side_by_side_stays_twice() -> None:
+    """The scorer collapses a paragraph equal to the one before it (its own overlapping
+    candidates); two sibling <div>s with the same text are the page's. A <div> repeated
+    elsewhere (a signature, a blurb) is not put back."""
+    lorem = FILLER.replace("council", "committee")
+    assert extract(page(f"<div>{lorem}</div><div>{lorem}</div>")).text.count("committee") == 2
+    from newscrawl.extraction.recover import recover
+
+    output = [FILLER, lorem, FILLER + "."]
+    for body, copies in (
+        (f"<div>{lorem}</div><div>{lorem}</div>", 2),
+        (f"<div>{lorem}</div><p>{FILLER}</p><div>{lorem}</div>", 1),
+    ):
+        tree = parse(
+            f"<html><body><article><p>{FILLER}</p>{body}<p>{FILLER}.</p></article></body></html>"
+        )
+        assert recover(tree, output).count(lorem) == copies
+
+
 def test_repeated_runs_are_dropped_only_when_long() -> None:
     from newscrawl.extraction.textfilter import drop_repeated_runs
 

@@ -223,6 +223,9 @@ def recover(
 
 #: A repeated paragraph is put back only if it is this long (short repeats are labels).
 MIN_REPEAT_TOKENS = 8
+#: A leaf <div> is a paragraph written without <p>, but repeated <div>s are more often
+#: widgets (signatures, blurbs): one is put back only as the twin of its previous sibling.
+TWIN_TAGS = frozenset(("div",))
 
 
 def _repeats(
@@ -250,7 +253,9 @@ def _repeats(
         seen[key] = seen.get(key, 0) + 1
         if seen[key] <= in_output.get(key, 0) or in_output.get(key, 0) == 0:
             continue
-        if words < MIN_REPEAT_TOKENS or el.tag not in GAP_TAGS:
+        if words < MIN_REPEAT_TOKENS:
+            continue
+        if el.tag not in GAP_TAGS and not (el.tag in TWIN_TAGS and _twin(leaves, i)):
             continue
         if container not in el.iterancestors() or _in_never(el, container, rules):
             continue
@@ -258,3 +263,11 @@ def _repeats(
             continue
         repeats.append(i)
     return repeats
+
+
+def _twin(leaves: list[tuple[_Element, str, int, bool]], i: int) -> bool:
+    """Is leaf ``i`` its previous sibling's copy (same text, nothing between them)?"""
+    el, prev = leaves[i][0], leaves[i - 1][0] if i else None
+    if prev is None or el.getprevious() is not prev or (prev.tail or "").strip():
+        return False
+    return leaves[i - 1][1] == leaves[i][1]
