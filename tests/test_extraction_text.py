@@ -115,6 +115,30 @@ def test_a_closed_accordion_panel_is_text_and_a_hidden_menu_is_not() -> None:
     assert removed["hidden"] == 2
 
 
+def test_closed_accordion_panels_reach_the_text_and_closed_tabs_stay_closed() -> None:
+    """The scorer drops ``display:none`` itself: an accordion's panels (the rest of the
+    article, a reader opens them) are opened first; a closed tab is an alternative view."""
+    from newscrawl.extraction.prepare import reveal_disclosures
+
+    long = " ".join([FILLER] * 4)  # (too long for recover to put back)
+    shown = "".join(f"<p>{FILLER.replace('Tuesday', f'day {n}')}</p>" for n in range(20))
+    steps = "".join(
+        f"<div class='accordion-item'><h3>Step {n}</h3><div role='region' "
+        f"style='display:none;'><p>Step {n}: {long}</p></div></div>"
+        for n in range(3)
+    )
+    text = extract(page(shown + steps)).text
+    assert all(f"Step {n}: The council" in text for n in range(3))
+    tree = parse(
+        f"<html><body>{steps}<div class='tab-pane' style='display:none'>Reviews</div>"
+        "<div class='faq-answer' hidden>Yes.</div></body></html>"
+    )
+    assert reveal_disclosures(tree) == 4
+    assert tree.xpath("//*[@role='region']/@style") == [""] * 3  # (the rest of a style stays)
+    assert tree.xpath("//*[@class='tab-pane']/@style") == ["display:none"]
+    assert tree.xpath("//*[@class='faq-answer']/@hidden") == []
+
+
 def test_an_unclosed_aside_holding_the_article_becomes_a_plain_block() -> None:
     """A theme bug leaves ``<aside>`` open, so the whole article sits inside it: the
     wrapper is made a ``div`` (its classes kept); a real sidebar is left alone."""

@@ -36,6 +36,7 @@ from .prepare import (
     neutralise_wrappers,
     render_math,
     resolve_streamed_segments,
+    reveal_disclosures,
     separate_abutting,
     standardise_custom_elements,
     unmark_wrappers,
@@ -149,6 +150,7 @@ def extract(
     resolve_streamed_segments(tree)  # (needs the scripts and templates)
     strip_invisible(tree)  # metadata read (JSON-LD is in <script>): nothing else needs them
     render_math(tree)
+    reveal_disclosures(tree)
     unquote_tables(tree)
     separate_abutting(tree)
     counts = word_counts(tree)  # (the next steps change tags and attributes, not text)

@@ -17,6 +17,9 @@
   apart by the page's CSS (a card's name, title and label); with no space in the
   markup the words would run together ("WilliamsShipwreck"). A space goes
   between them, never inside a word (see :func:`separate_abutting`).
+- **Closed disclosures** (an accordion's panel, a tab, a "read more" expander,
+  hidden by ``display:none`` or ``hidden`` until a reader opens it) are opened:
+  the text is the page's all the same, and trafilatura drops hidden elements.
 - **Tables indented by a blockquote** become plain blocks: a table is not a quotation.
 - **MathML without its TeX source**: trafilatura keeps a formula as the LaTeX its
   ``<annotation>`` or ``alttext`` carries and drops the rest of ``<math>``; a formula
@@ -35,6 +38,7 @@ from lxml.etree import _Element
 from trafilatura import xpaths
 
 from .dom import CJK, SEPARATING, WORD, drop, word_counts
+from .prune import HIDDEN_STYLE, all_parts, revealable
 
 #: React's streaming instructions: complete boundary / complete segment.
 _SWAP = re.compile(r"\$R[CS]\(\s*\"([A-Z]:[\w:-]+)\"\s*,\s*\"([A-Z]:[\w:-]+)\"")
@@ -67,6 +71,34 @@ def unquote_tables(tree: _Element) -> int:
             quote.tag = "div"
             done += 1
     return done
+
+
+#: Tab panels are alternatives to the one shown (a product's reviews, its specifications),
+#: not more of the same text: they stay closed (opened too, wcxb-dev products lost 0.001).
+_TAB_PARTS = frozenset(("tab", "tabpanel", "pane"))
+
+
+def reveal_disclosures(tree: _Element) -> int:
+    """Open the hidden panels a reader can open (:func:`.prune.revealable`), tabs aside:
+    their ``hidden`` attribute and hiding style go; return how many."""
+    shown = 0
+    for el in tree.xpath("//*[@hidden or @style]"):
+        style = el.get("style") or ""
+        if not (el.get("hidden") is not None or HIDDEN_STYLE.search(style)):
+            continue
+        if not revealable(el) or _is_tab(el):
+            continue
+        el.attrib.pop("hidden", None)
+        if style:
+            el.set("style", HIDDEN_STYLE.sub("", style).strip(" ;"))
+        shown += 1
+    return shown
+
+
+def _is_tab(el: _Element) -> bool:
+    if (el.get("role") or "").lower() == "tabpanel":
+        return True
+    return bool(all_parts(el.get("class") or "", el.get("id") or "") & _TAB_PARTS)
 
 
 def render_math(tree: _Element) -> int:

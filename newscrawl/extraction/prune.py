@@ -25,7 +25,7 @@ MAX_SHARE = 0.3
 #: Hidden elements may be larger (a page does not show them), but not most of the page.
 HIDDEN_MAX_SHARE = 0.6
 _SPLIT = re.compile(r"[-_]+")
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 #: Class/id parts of content a reader opens (accordions, tabs, expanders, FAQ answers)...
 _DISCLOSURE = frozenset(
     "accordion answer collapse collapsible content details expand expanded expander faq"
@@ -90,19 +90,20 @@ def is_hidden(el: _Element) -> bool:
     slides that are merely off screen), unless a reader can reveal it: the closed panel
     of an accordion, a tab or a "read more" expander is the page's text all the same."""
     style = el.get("style")
-    hidden = el.get("hidden") is not None or bool(style and _HIDDEN_STYLE.search(style))
-    return hidden and not _revealable(el)
+    hidden = el.get("hidden") is not None or bool(style and HIDDEN_STYLE.search(style))
+    return hidden and not revealable(el)
 
 
-def _revealable(el: _Element) -> bool:
+def revealable(el: _Element) -> bool:
+    """Content a reader opens: a tab panel, a region, an accordion or expander's panel."""
     if (el.get("role") or "").lower() in ("tabpanel", "region"):
         return True
-    parts = _all_parts(el.get("class") or "", el.get("id") or "")
+    parts = all_parts(el.get("class") or "", el.get("id") or "")
     return bool(parts & _DISCLOSURE) and not parts & _HIDDEN_UI
 
 
 @lru_cache(maxsize=1 << 12)
-def _all_parts(classes: str, el_id: str) -> frozenset[str]:
+def all_parts(classes: str, el_id: str) -> frozenset[str]:
     """Every part of every class value and the id: BEM names are long
     (``cmp-accordion__panel--hidden``) and still name what they are."""
     return frozenset(p for p in _SPLIT.split(f"{classes} {el_id}".lower().replace(" ", "-")) if p)
