@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from lxml.etree import _Element
+
 from newscrawl.extraction import extract
 from newscrawl.extraction.decode import parse
 from newscrawl.extraction.dom import text_of
@@ -137,6 +139,29 @@ def test_closed_accordion_panels_reach_the_text_and_closed_tabs_stay_closed() ->
     assert tree.xpath("//*[@role='region']/@style") == [""] * 3  # (the rest of a style stays)
     assert tree.xpath("//*[@class='tab-pane']/@style") == ["display:none"]
     assert tree.xpath("//*[@class='faq-answer']/@hidden") == []
+
+
+def test_a_listicles_slides_holding_most_of_the_page_lose_the_class_trafilatura_prunes() -> None:
+    """trafilatura prunes each "listicle-slides" item for the substring "slide"; each is
+    small, together they are the article. Items whose class names chrome ("widget"), or
+    a group holding less than half the page, keep their class."""
+    from newscrawl.extraction.dom import word_counts
+    from newscrawl.extraction.prepare import unmark_item_groups
+
+    def tree_with(cls: str, paragraphs: int) -> _Element:
+        items = "".join(
+            f"<div class='{cls}'><h2>Pick {n}</h2>" + f"<p>{FILLER}</p>" * paragraphs + "</div>"
+            for n in range(4)
+        )
+        return parse(f"<html><body><p>{FILLER}</p><p>{FILLER}</p>{items}</body></html>")
+
+    tree = tree_with("listicle-slides", 2)
+    assert unmark_item_groups(tree, word_counts(tree)) == 4
+    assert tree.xpath("//div[@class]") == []
+    for cls, paragraphs in (("product-widget", 2), ("listicle-slides", 0)):
+        tree = tree_with(cls, paragraphs)
+        assert unmark_item_groups(tree, word_counts(tree)) == 0
+        assert len(tree.xpath(f"//div[@class='{cls}']")) == 4
 
 
 def test_an_unclosed_aside_holding_the_article_becomes_a_plain_block() -> None:

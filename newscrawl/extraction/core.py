@@ -39,6 +39,7 @@ from .prepare import (
     reveal_disclosures,
     separate_abutting,
     standardise_custom_elements,
+    unmark_item_groups,
     unmark_wrappers,
     unquote_tables,
 )
@@ -156,6 +157,7 @@ def extract(
     counts = word_counts(tree)  # (the next steps change tags and attributes, not text)
     neutralise_wrappers(tree, counts)
     unmark_wrappers(tree, counts)
+    unmark_item_groups(tree, counts)
     site = site_for(tree, url)
     rules = ELEMENT_RULES + (site.rules if site else ())
     removed: Counter[str] = Counter()

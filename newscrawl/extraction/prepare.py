@@ -12,7 +12,9 @@
   text is not boilerplate, whatever its tag: it becomes a plain ``div`` (its
   class kept). Likewise an element holding most of the text whose class or id
   trafilatura prunes whole, unguarded, before it scores ("commentOnSelection"
-  around a post) loses that class and id.
+  around a post) loses that class and id; so do the items of a group (a
+  listicle's "listicle-slides") that trafilatura prunes one by one for a
+  substring of their class and that together hold most of the text.
 - **Abutting elements**: ``<a>Gaz Williams</a><em>Shipwreck</em>`` is laid out
   apart by the page's CSS (a card's name, title and label); with no space in the
   markup the words would run together ("WilliamsShipwreck"). A space goes
@@ -267,6 +269,51 @@ def unmark_wrappers(tree: _Element, counts: dict[_Element, int]) -> int:
         if words < WRAPPER_SHARE * total or not (el.get("class") or el.get("id")):
             continue
         if any(test(el) for test in _UNGUARDED_PRUNES):
+            el.attrib.pop("class", None)
+            el.attrib.pop("id", None)
+            changed += 1
+    return changed
+
+
+#: trafilatura's guarded prunes: it removes what they match unless that is nearly all
+#: the page (six sevenths), by substrings of class names ("bar" in "bard", "slide" in
+#: "listicle-slides").
+_GUARDED_PRUNES = tuple(
+    etree.XPath(xp.path, namespaces={"re": xpaths.REGEXP_NS})
+    for name in ("OVERALL_DISCARD_XPATH", "TEASER_DISCARD_XPATH")
+    for xp in getattr(xpaths, name, ())
+)
+#: Class or id parts that do name page chrome: a group so named stays marked.
+_CHROME_PARTS = frozenset(
+    "footer header nav navigation menu sidebar widget banner comment comments modal popup".split()
+)
+
+
+def unmark_item_groups(tree: _Element, counts: dict[_Element, int]) -> int:
+    """Drop the class and id of the items of a group (same tag and class) that together
+    hold most of the page's words, when trafilatura would prune each for a substring of
+    its class and no part of the class names page chrome; return how many.
+
+    A listicle's slides, one by one, are each a small share of the page: trafilatura's
+    guard (not most of the page) does not see that together they are the article."""
+    total = _page_words(tree, counts)
+    if not total:
+        return 0
+    matches: set[_Element] = set()
+    for find in _GUARDED_PRUNES:
+        matches.update(find(tree))
+    groups: dict[tuple[str, str], list[_Element]] = {}
+    for el in matches:
+        classes = el.get("class")
+        if classes and not any(anc in matches for anc in el.iterancestors()):
+            groups.setdefault((el.tag, classes), []).append(el)
+    changed = 0
+    for (_, classes), items in groups.items():
+        if len(items) < 2 or sum(counts.get(el, 0) for el in items) < WRAPPER_SHARE * total:
+            continue
+        if any(all_parts(classes, el.get("id") or "") & _CHROME_PARTS for el in items):
+            continue
+        for el in items:
             el.attrib.pop("class", None)
             el.attrib.pop("id", None)
             changed += 1
