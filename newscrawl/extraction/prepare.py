@@ -278,11 +278,7 @@ def unmark_wrappers(tree: _Element, counts: dict[_Element, int]) -> int:
 #: trafilatura's guarded prunes: it removes what they match unless that is nearly all
 #: the page (six sevenths), by substrings of class names ("bar" in "bard", "slide" in
 #: "listicle-slides").
-_GUARDED_PRUNES = tuple(
-    etree.XPath(xp.path, namespaces={"re": xpaths.REGEXP_NS})
-    for name in ("OVERALL_DISCARD_XPATH", "TEASER_DISCARD_XPATH")
-    for xp in getattr(xpaths, name, ())
-)
+_GUARDED_PRUNES = _self_tests("OVERALL_DISCARD_XPATH", "TEASER_DISCARD_XPATH")
 #: Class or id parts that do name page chrome: a group so named stays marked.
 _CHROME_PARTS = frozenset(
     "footer header nav navigation menu sidebar widget banner comment comments modal popup".split()
@@ -299,19 +295,22 @@ def unmark_item_groups(tree: _Element, counts: dict[_Element, int]) -> int:
     total = _page_words(tree, counts)
     if not total:
         return 0
-    matches: set[_Element] = set()
-    for find in _GUARDED_PRUNES:
-        matches.update(find(tree))
     groups: dict[tuple[str, str], list[_Element]] = {}
-    for el in matches:
+    for el, words in counts.items():
         classes = el.get("class")
-        if classes and not any(anc in matches for anc in el.iterancestors()):
+        if classes and words:
             groups.setdefault((el.tag, classes), []).append(el)
     changed = 0
-    for (_, classes), items in groups.items():
-        if len(items) < 2 or sum(counts.get(el, 0) for el in items) < WRAPPER_SHARE * total:
+    for (_, classes), members in groups.items():
+        if len(members) < 2 or sum(counts[el] for el in members) < WRAPPER_SHARE * total:
+            continue  # (cheap tests first: few groups get past them)
+        inner = set(members)
+        items = [el for el in members if not any(a in inner for a in el.iterancestors())]
+        if len(items) < 2 or sum(counts[el] for el in items) < WRAPPER_SHARE * total:
             continue
         if any(all_parts(classes, el.get("id") or "") & _CHROME_PARTS for el in items):
+            continue
+        if not all(any(test(el) for test in _GUARDED_PRUNES) for el in items):
             continue
         for el in items:
             el.attrib.pop("class", None)
