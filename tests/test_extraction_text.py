@@ -246,6 +246,35 @@ def test_a_paragraph_div_written_twice_side_by_side_stays_twice() -> None:
         assert recover(tree, output).count(lorem) == copies
 
 
+def test_the_kept_sections_namesakes_are_put_back_and_a_short_one_is_not() -> None:
+    """The scorer keeps one section of an article split into sections of one class; the
+    others are its text too. A short block of that class (a call to action) is not."""
+    from newscrawl.extraction.recover import recover
+
+    texts = (
+        "The ferry timetable changes in spring, with two extra crossings each weekday "
+        "morning and a later last boat on Fridays and Saturdays.",
+        "Stalls at the fish market move to the north quay while the old hall is rebuilt, "
+        "and traders keep their usual opening hours through the works.",
+        "Repairs to the lighthouse start after the storm season; the lamp stays lit and "
+        "the gallery closes to visitors until the scaffolding comes down.",
+    )
+
+    def paragraphs(n: int) -> list[str]:
+        return [f"Part {n}. {texts[n]}", f"{texts[n]} (Part {n}, continued.)"]
+
+    def section(n: int) -> str:
+        body = "".join(f"<p>{p}</p>" for p in paragraphs(n))
+        return f"<section><div class='rich-text'><h2>Part {n}</h2>{body}</div></section>"
+
+    cta = "<section><div class='rich-text'><p>Sign up for the harbour letter.</p></div></section>"
+    html = f"<html><body><main>{section(0)}{section(1)}{cta}{section(2)}</main></body></html>"
+    text = "\n".join(recover(parse(html), ["Part 0", *paragraphs(0)]))
+    assert all(p in text for n in range(3) for p in paragraphs(n))
+    assert text.index("Part 1\n") < text.index("Part 1. Stalls") < text.index("Part 2\n")
+    assert "Sign up" not in text
+
+
 def test_repeated_runs_are_dropped_only_when_long() -> None:
     from newscrawl.extraction.textfilter import drop_repeated_runs
 

@@ -6,7 +6,10 @@ paragraphs it kept. This pass maps its output back onto the page's leaf
 blocks (by shared word shingles), and adds back the blocks that lie between
 the first and last kept block, inside the same container, when they look like
 article content (a heading, list item, paragraph, quote, code or table row;
-few links; not in a boilerplate element; not a boilerplate line).
+few links; not in a boilerplate element; not a boilerplate line). It also adds
+the text of the kept container's namesakes nearby: the scorer keeps one
+element, and a page that splits its article into sections (or a thread into
+posts) of one class has the rest in the others.
 """
 
 from __future__ import annotations
@@ -192,7 +195,10 @@ def recover(
         run = []
     if added > 0.5 * total:
         gaps = []  # too much: trust the scorer
-    gaps = sorted(gaps + _repeats(leaves, kept_idx, para_tokens, container, rules))
+    gaps = sorted(
+        set(gaps + _repeats(leaves, kept_idx, para_tokens, container, rules))
+        | set(_same_class(tree, leaves, kept_idx, rules, title_norm))
+    )
     if not gaps:
         return paragraphs
     owner: dict[tuple[str, ...], int] = {}  # each shingle's first leaf
@@ -271,3 +277,65 @@ def _twin(leaves: list[tuple[_Element, str, int, bool]], i: int) -> bool:
     if prev is None or el.getprevious() is not prev or (prev.tail or "").strip():
         return False
     return leaves[i - 1][1] == leaves[i][1]
+
+
+#: The scorer keeps one container; the page's other elements of the same class near it
+#: (the article's other sections, a thread's other posts) are its text too, when the
+#: class holds most of the output (SAME_CLASS_SHARE), and an element is put back when it
+#: holds text, not a label or links, and sits within MAX_SAME_CLASS_DEPTH levels of a
+#: kept one (a related-posts block elsewhere on the page reuses the class too).
+SAME_CLASS_SHARE = 0.6
+MAX_SAME_CLASS_LINK_SHARE = 0.3
+MAX_SAME_CLASS_DEPTH = 4
+MIN_SAME_CLASS_WORDS = 25
+
+
+def _same_class(
+    tree: _Element,
+    leaves: list[tuple[_Element, str, int, bool]],
+    kept_idx: list[int],
+    rules: tuple[ElementRule, ...],
+    title_norm: str,
+) -> list[int]:
+    """Dropped leaves in the other elements of the class that holds most of the output."""
+    owners: dict[_Element, int] = {}  # the nearest classed ancestor of each kept leaf
+    for i in kept_idx:
+        holder = next((a for a in leaves[i][0].iterancestors() if a.get("class")), None)
+        if holder is not None:
+            owners[holder] = owners.get(holder, 0) + leaves[i][2]
+    by_key: dict[tuple[str, str], int] = {}
+    for holder, words in owners.items():
+        key = (holder.tag, holder.get("class") or "")
+        by_key[key] = by_key.get(key, 0) + words
+    if not by_key:
+        return []
+    (tag, classes), words = max(by_key.items(), key=lambda kv: kv[1])
+    if words < SAME_CLASS_SHARE * sum(leaves[i][2] for i in kept_idx):
+        return []
+    near: set[_Element] = set()
+    for holder in owners:
+        if holder.tag == tag and holder.get("class") == classes:
+            near.update(list(holder.iterancestors())[:MAX_SAME_CLASS_DEPTH])
+    index = {leaf[0]: i for i, leaf in enumerate(leaves)}
+    added: list[int] = []
+    for other in tree.iter(tag):
+        if other.get("class") != classes or other in owners:
+            continue
+        ancestors = list(other.iterancestors())
+        if any(a in owners for a in ancestors) or not near.intersection(
+            ancestors[:MAX_SAME_CLASS_DEPTH]
+        ):
+            continue
+        found = [index[el] for el in other.iter() if el in index and not leaves[index[el]][3]]
+        words = sum(leaves[i][2] for i in found)
+        if words < MIN_SAME_CLASS_WORDS or _link_words(other) > MAX_SAME_CLASS_LINK_SHARE * words:
+            continue
+        if _in_never(other, tree, rules):
+            continue
+        for i in found:
+            el, text, _, _ = leaves[i]
+            if _is_caption(el) or line_rule(text) is not None or text.casefold() == title_norm:
+                continue
+            if not _in_never(el, other, rules):
+                added.append(i)
+    return added
