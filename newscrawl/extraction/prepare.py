@@ -295,18 +295,18 @@ def unmark_item_groups(tree: _Element, counts: dict[_Element, int]) -> int:
     total = _page_words(tree, counts)
     if not total:
         return 0
+    need = WRAPPER_SHARE * total
     groups: dict[tuple[str, str], list[_Element]] = {}
     for el, words in counts.items():
-        classes = el.get("class")
-        if classes and words:
+        if words and (classes := el.get("class")):
             groups.setdefault((el.tag, classes), []).append(el)
     changed = 0
     for (_, classes), members in groups.items():
-        if len(members) < 2 or sum(counts[el] for el in members) < WRAPPER_SHARE * total:
-            continue  # (cheap tests first: few groups get past them)
+        if len(members) < 2 or sum(counts[el] for el in members) < need:
+            continue  # (the cheap tests first: few groups get past them)
         inner = set(members)
         items = [el for el in members if not any(a in inner for a in el.iterancestors())]
-        if len(items) < 2 or sum(counts[el] for el in items) < WRAPPER_SHARE * total:
+        if len(items) < 2 or sum(counts[el] for el in items) < need:
             continue
         if any(all_parts(classes, el.get("id") or "") & _CHROME_PARTS for el in items):
             continue
