@@ -76,6 +76,8 @@ def text_of(el: _Element) -> str:
     """The element's text as a reader sees it: inline markup joins its neighbours
     ("Hel<b>lo</b>" is one word), line breaks, cells and images separate them.
     (One iterative walk: pages nest thousands deep.)"""
+    if not len(el):  # most calls: a leaf, its own text
+        return fold_space(source_text(el.text)) if el.text and el.tag not in INVISIBLE else ""
     parts: list[str] = []
     skipping = 0  # depth inside an invisible element
     for event, node in etree.iterwalk(el, events=("start", "end")):

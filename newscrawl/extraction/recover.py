@@ -162,7 +162,8 @@ def recover(
     total = sum(map(len, para_tokens))
     if total < 30:
         return paragraphs
-    out_shingles = set().union(*(_shingles(t) for t in para_tokens))
+    para_shingles = [_shingles(t) for t in para_tokens]
+    out_shingles = set().union(*para_shingles)
     leaves: list[tuple[_Element, str, int, bool]] = []
     leaf_shingles: list[set[tuple[str, ...]]] = []
     for el in leaf_blocks(tree):
@@ -206,9 +207,9 @@ def recover(
         owner.update(dict.fromkeys(leaf_shingles[i], i))
     # anchor each output paragraph on the leaf most of its shingles come from
     anchors: list[int | None] = []
-    for tokens in para_tokens:
+    for shingles in para_shingles:
         votes: dict[int, int] = {}
-        for shingle in _shingles(tokens):
+        for shingle in shingles:
             if (leaf := owner.get(shingle)) is not None:
                 votes[leaf] = votes.get(leaf, 0) + 1
         # ties go to the earliest leaf (votes fill in set order, which varies by process)
