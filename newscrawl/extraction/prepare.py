@@ -19,9 +19,10 @@
   apart by the page's CSS (a card's name, title and label); with no space in the
   markup the words would run together ("WilliamsShipwreck"). A space goes
   between them, never inside a word (see :func:`separate_abutting`).
-- **Closed disclosures** (an accordion's panel, a tab, a "read more" expander,
-  hidden by ``display:none`` or ``hidden`` until a reader opens it) are opened:
-  the text is the page's all the same, and trafilatura drops hidden elements.
+- **Closed disclosures** (an accordion's panel, a "read more" expander, an FAQ
+  answer, hidden by ``display:none`` or ``hidden`` until a reader opens it) are
+  opened: the text is the page's all the same, and trafilatura drops hidden
+  elements. Closed tabs stay closed: they are alternatives to the tab shown.
 - **Tables indented by a blockquote** become plain blocks: a table is not a quotation.
 - **MathML without its TeX source**: trafilatura keeps a formula as the LaTeX its
   ``<annotation>`` or ``alttext`` carries and drops the rest of ``<math>``; a formula
@@ -40,7 +41,7 @@ from lxml.etree import _Element
 from trafilatura import xpaths
 
 from .dom import CJK, SEPARATING, WORD, drop, word_counts
-from .prune import HIDDEN_STYLE, all_parts, revealable
+from .prune import HIDDEN_STYLE, all_parts, hidden_by_markup, revealable
 
 #: React's streaming instructions: complete boundary / complete segment.
 _SWAP = re.compile(r"\$R[CS]\(\s*\"([A-Z]:[\w:-]+)\"\s*,\s*\"([A-Z]:[\w:-]+)\"")
@@ -85,13 +86,10 @@ def reveal_disclosures(tree: _Element) -> int:
     their ``hidden`` attribute and hiding style go; return how many."""
     shown = 0
     for el in tree.xpath("//*[@hidden or @style]"):
-        style = el.get("style") or ""
-        if not (el.get("hidden") is not None or HIDDEN_STYLE.search(style)):
-            continue
-        if not revealable(el) or _is_tab(el):
+        if not hidden_by_markup(el) or not revealable(el) or _is_tab(el):
             continue
         el.attrib.pop("hidden", None)
-        if style:
+        if style := el.get("style"):
             el.set("style", HIDDEN_STYLE.sub("", style).strip(" ;"))
         shown += 1
     return shown

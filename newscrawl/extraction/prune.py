@@ -89,9 +89,13 @@ def is_hidden(el: _Element) -> bool:
     """Hidden by attribute or inline style (not ``aria-hidden``: carousels use it for
     slides that are merely off screen), unless a reader can reveal it: the closed panel
     of an accordion, a tab or a "read more" expander is the page's text all the same."""
+    return hidden_by_markup(el) and not revealable(el)
+
+
+def hidden_by_markup(el: _Element) -> bool:
+    """Hidden by the ``hidden`` attribute or an inline ``display:none``/``visibility:hidden``."""
     style = el.get("style")
-    hidden = el.get("hidden") is not None or bool(style and HIDDEN_STYLE.search(style))
-    return hidden and not revealable(el)
+    return el.get("hidden") is not None or bool(style and HIDDEN_STYLE.search(style))
 
 
 def revealable(el: _Element) -> bool:
