@@ -14,16 +14,22 @@ from __future__ import annotations
 import html
 import json
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
+from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import accumulate
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from htmldate import find_date
 from lxml import etree
 from lxml.etree import _Element
-from trafilatura.metadata import extract_author
+from trafilatura.htmlprocessing import prune_unwanted_nodes
+from trafilatura.metadata import extract_author, normalize_authors
+from trafilatura.utils import trim
+from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS, REGEXP_NS
 
 from .dom import fold_space, text_of
 
@@ -368,32 +374,77 @@ def _fill_from_trafilatura(md: Metadata, tree: _Element, url: str | None) -> Non
             found = find_date(tree, extensive_search=False, original_date=True, url=url)
             if found:
                 md.published, md.published_source = found, "htmldate"
-        if not md.authors and _may_name_author(tree) and (byline := extract_author(tree)):
-            md.authors = [a for a in (clean(x) for x in byline.split(";")) if a]
+        if not md.authors and (names := byline(tree)):
+            md.authors = [a for a in (clean(x) for x in names.split(";")) if a]
     except Exception:  # a second opinion must never cost the page
         return
 
 
-#: Every attribute trafilatura's author selectors test, and the words they look for
-#: there (a superset: "byl" covers byline, BBL and byl).
+#: Every attribute trafilatura's author selectors test (smart strings: each knows its
+#: element), and the words they look for there (a superset: "byl" covers byline, BBL
+#: and byl; "author" covers AuthorName and rel=author).
 _AUTHOR_ATTRS = etree.XPath(
-    "//@class | //@id | //@itemprop | //@rel | //@data-testid | //@data-component",
-    smart_strings=False,
+    "//@class | //@id | //@itemprop | //@rel | //@data-testid | //@data-component"
 )
-_AUTHOR_MARKS = re.compile(
-    r"author|byl|bbl|writer|screenname|username|zuozhe|bianji|xiaobian|channel-name"
-    r"|submitted-by|posted-by|journalist-name",
-    re.I,
-)
+_AUTHOR_WORDS = (
+    "author byl bbl writer screenname username zuozhe bianji xiaobian channel-name"
+    " submitted-by posted-by journalist-name"
+).split()
+_AUTHOR_MARKS = re.compile("|".join(map(re.escape, _AUTHOR_WORDS)))  # (in lower case)
 
 
-def _may_name_author(tree: _Element) -> bool:
-    """Could trafilatura's author selectors match anything here? They test attributes
-    only, so when none holds one of their words ``extract_author`` (a copy of the whole
-    tree, pruned, then searched) finds nothing: this check saves the copy."""
+def _self_tests(paths: list[etree.XPath]) -> tuple[etree.XPath, ...]:
+    """trafilatura's whole-tree XPaths (``//*[...]|//author``) as tests of one element."""
+    return tuple(
+        etree.XPath(
+            re.sub(r"(^|\|)\s*\.?//", r"\1self::", xp.path.strip()),
+            namespaces={"re": REGEXP_NS},
+        )
+        for xp in paths
+    )
+
+
+_AUTHOR_TESTS = _self_tests(AUTHOR_XPATHS)
+_AUTHOR_DISCARD_TESTS = _self_tests(AUTHOR_DISCARD_XPATHS)
+
+
+def byline(tree: _Element) -> str | None:
+    """The authors trafilatura's ``extract_author`` finds, without its cost: it copies
+    the whole tree, prunes it and runs its selectors over all of it. Here its selectors
+    test only the few elements whose attributes hold one of their words, its prunes
+    (comments, sidebars, dates, figures) the matches' ancestors, and only a match's own
+    subtree is copied and pruned for its text. Same answer (checked on the evaluation
+    sets), a tenth of the time."""
     if next(tree.iter("author"), None) is not None:
-        return True
-    return bool(_AUTHOR_MARKS.search(" ".join(_AUTHOR_ATTRS(tree))))
+        return extract_author(tree)  # (an <author> element: rare, trafilatura's own way)
+    values = _AUTHOR_ATTRS(tree)
+    joined = " ".join(values).lower()
+    if not any(word in joined for word in _AUTHOR_WORDS):
+        return None
+    starts = list(accumulate((len(v) + 1 for v in values), initial=0))  # of each value
+    if starts[-1] == len(joined) + 1:  # (lower() kept every length: positions map back)
+        marked = (
+            values[bisect_right(starts, m.start()) - 1] for m in _AUTHOR_MARKS.finditer(joined)
+        )
+    else:
+        marked = (v for v in values if _AUTHOR_MARKS.search(v.lower()))
+    candidates = list(dict.fromkeys(v.getparent() for v in marked))
+    discarded: dict[_Element, bool] = {}
+
+    def pruned(node: _Element) -> bool:
+        if node not in discarded:
+            discarded[node] = any(test(node) for test in _AUTHOR_DISCARD_TESTS)
+        return discarded[node]
+
+    for test in _AUTHOR_TESTS:  # in trafilatura's order: its first selector that finds
+        for el in candidates:  # a name of 3-119 characters wins
+            if not test(el) or any(pruned(n) for n in (el, *el.iterancestors())):
+                continue
+            own = prune_unwanted_nodes(deepcopy(el), AUTHOR_DISCARD_XPATHS)
+            content = trim(" ".join(own.itertext()))
+            if content and 2 < len(content) < 120:
+                return normalize_authors(None, content)
+    return None
 
 
 def date_in_text(tree: _Element) -> str | None:
