@@ -380,3 +380,23 @@ def test_a_video_players_controls_are_not_text() -> None:
     text = extract(page(player)).text
     assert "modal window" not in text and "Chapters" not in text
     assert "Friday evening" in text
+
+
+def test_a_shops_announcement_bar_is_not_text() -> None:
+    """The strip of offers above a shop's header (one slide per country, all in the
+    markup): beside a short terms page the scorer takes it for text."""
+    from newscrawl.extraction.prune import prune
+
+    slides = "".join(
+        f"<div class='promo-bar__slide'><p>Free standard shipping on orders {price} or more."
+        "</p></div>"
+        for price in ("$40", "65€")
+    )
+    el = parse(
+        f"<html><body><div id='promoBar' class='promo-bar hide'>{slides}</div>"
+        f"<div class='content'><h1>Promo terms</h1>{f'<p>{FILLER}</p>' * 2}</div></body></html>"
+    )
+    removed = prune(el)
+    text = text_of(el)
+    assert "shipping" not in text and removed["banner"] == 1
+    assert "Tuesday" in text

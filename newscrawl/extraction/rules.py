@@ -118,6 +118,12 @@ ELEMENT_RULES: tuple[ElementRule, ...] = (
     # (a consent dialog may be longer than a short page's text: removed whatever its size)
     ElementRule("consent", parts=_set("cookie cookies consent gdpr onetrust"), large=True),
     ElementRule("breadcrumbs", parts=_set("breadcrumb breadcrumbs crumbs")),
+    # a shop's site-wide strip of offers above the header ("Free shipping on orders $40+"),
+    # often one slide per country, all in the markup
+    ElementRule(
+        "banner",
+        names=_set("announcement-bar announcementbar announcement-bar-section promo-bar promobar"),
+    ),
     # a video player's controls and dialogs ("Chapters", "This is a modal window.")
     ElementRule("player", names=_set("video-js vjs-control-bar vjs-modal-dialog vjs-menu")),
 )
