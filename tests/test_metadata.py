@@ -6,10 +6,10 @@ import pytest
 from trafilatura.metadata import extract_author
 
 from newscrawl.extraction.decode import parse
-from newscrawl.extraction.metadata import byline, extract_metadata, title_without_site
+from newscrawl.extraction.metadata import Metadata, byline, extract_metadata, title_without_site
 
 
-def meta(html: str, url: str | None = None):  # type: ignore[no-untyped-def]
+def meta(html: str, url: str | None = None) -> Metadata:
     return extract_metadata(parse(html), url)
 
 

@@ -40,7 +40,10 @@ def test_templates_clean_what_generic_rules_leave(custom_site: Path, tmp_path: P
     results: dict[str, Any] = {}
     with SiteServer(custom_site) as server:
         base = server.base_url.rstrip("/")
-        runs = (("generic", ["-s", "NEWSCRAWL_SITE_TEMPLATES=False"]), ("templates", []))
+        runs: tuple[tuple[str, list[str]], ...] = (
+            ("generic", ["-s", "NEWSCRAWL_SITE_TEMPLATES=False"]),
+            ("templates", []),
+        )
         for label, extra in runs:
             crawler = Crawler(tmp_path / label)
             crawler.workdir.mkdir()
