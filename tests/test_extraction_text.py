@@ -248,7 +248,8 @@ def test_a_paragraph_div_written_twice_side_by_side_stays_twice() -> None:
 
 def test_the_kept_sections_namesakes_are_put_back_and_a_short_one_is_not() -> None:
     """The scorer keeps one section of an article split into sections of one class; the
-    others are its text too. A short block of that class (a call to action) is not."""
+    others are its text too. A short block of that class (a call to action) is not, nor
+    one inside page chrome (a sidebar's teaser posts)."""
     from newscrawl.extraction.recover import recover
 
     texts = (
@@ -268,11 +269,19 @@ def test_the_kept_sections_namesakes_are_put_back_and_a_short_one_is_not() -> No
         return f"<section><div class='rich-text'><h2>Part {n}</h2>{body}</div></section>"
 
     cta = "<section><div class='rich-text'><p>Sign up for the harbour letter.</p></div></section>"
-    html = f"<html><body><main>{section(0)}{section(1)}{cta}{section(2)}</main></body></html>"
+    teaser = (
+        "<div class='column-sidebar'><section><div class='rich-text'><p>Another story: the "
+        "town's oldest bakery closes after ninety years, and its owners say the recipes "
+        "will live on in a cookbook out next spring.</p></div></section></div>"
+    )
+    html = (
+        f"<html><body><main>{section(0)}{section(1)}{cta}{section(2)}{teaser}</main></body></html>"
+    )
     text = "\n".join(recover(parse(html), ["Part 0", *paragraphs(0)]))
     assert all(p in text for n in range(3) for p in paragraphs(n))
     assert text.index("Part 1\n") < text.index("Part 1. Stalls") < text.index("Part 2\n")
     assert "Sign up" not in text
+    assert "bakery" not in text  # a sidebar's teaser reusing the class
 
 
 def test_repeated_runs_are_dropped_only_when_long() -> None:

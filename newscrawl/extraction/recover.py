@@ -19,8 +19,8 @@ from collections.abc import Iterable, Iterator
 
 from lxml.etree import _Element
 
+from . import prune
 from .dom import fold_space, text_of
-from .prune import matching_rule
 from .rules import ELEMENT_RULES, ElementRule
 from .textfilter import line_rule
 
@@ -74,7 +74,7 @@ def _link_words(el: _Element) -> int:
 def _in_never(el: _Element, container: _Element, rules: Iterable[ElementRule]) -> bool:
     node: _Element | None = el
     while node is not None and node is not container:
-        if node.tag in NEVER or matching_rule(node, rules) is not None:
+        if node.tag in NEVER or prune.matching_rule(node, rules) is not None:
             return True
         node = node.getparent()
     return False
@@ -291,6 +291,22 @@ MAX_SAME_CLASS_DEPTH = 4
 MIN_SAME_CLASS_WORDS = 25
 
 
+#: Class or id parts of page chrome: a namesake inside one (a sidebar's teaser posts,
+#: which reuse the article's "entry-content") is not the article's other section.
+_CHROME_PARTS = frozenset("aside footer header menu nav navigation related sidebar".split())
+
+
+def _in_chrome(ancestors: list[_Element], near: set[_Element]) -> bool:
+    """Does the way up from an element to the kept holder's neighbourhood pass through
+    an element whose class or id names page chrome?"""
+    for node in ancestors:
+        if node in near:
+            return False
+        if prune.tokens(node)[1] & _CHROME_PARTS:  # (not a heading's slug: "menu-innovation-...")
+            return True
+    return False
+
+
 def _same_class(
     tree: _Element,
     leaves: list[tuple[_Element, str, int, bool]],
@@ -326,6 +342,8 @@ def _same_class(
         if any(a in owners for a in ancestors) or not near.intersection(
             ancestors[:MAX_SAME_CLASS_DEPTH]
         ):
+            continue
+        if _in_chrome(ancestors, near):
             continue
         found = [index[el] for el in other.iter() if el in index and not leaves[index[el]][3]]
         words = sum(leaves[i][2] for i in found)
