@@ -391,6 +391,26 @@ def test_a_video_players_controls_are_not_text() -> None:
     assert "Friday evening" in text
 
 
+def test_a_closed_details_menu_is_not_text_and_a_closed_faq_is() -> None:
+    """A ``<details>`` that names itself a menu (GitHub's language picker) shows its items
+    only when opened, and they are controls; a closed FAQ entry is the page's text."""
+    from newscrawl.extraction.prune import prune
+
+    languages = "".join(f"<a>{name}</a>" for name in ("ABAP", "Ada", "Agda", "Awk", "Bicep"))
+    el = parse(
+        "<html><body><div>"
+        + f"<p>{FILLER}</p>" * 3
+        + "<details class='details-overlay select-menu'><summary>Language</summary>"
+        f"<div class='select-menu-list'>{languages}</div></details>"
+        "<details class='faq-item'><summary>Can I bring a bike?</summary><p>Yes, bikes "
+        "travel free on every crossing.</p></details></div></body></html>"
+    )
+    removed = prune(el)
+    text = text_of(el)
+    assert "Agda" not in text and removed["hidden"] == 1
+    assert "bikes travel free" in text
+
+
 def test_a_shops_announcement_bar_is_not_text() -> None:
     """The strip of offers above a shop's header (one slide per country, all in the
     markup): beside a short terms page the scorer takes it for text."""

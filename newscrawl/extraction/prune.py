@@ -1,11 +1,11 @@
 """Apply element rules (``rules.py``, ``sites/``) to a page's tree, in one pass.
 
 An element is removed when a rule matches its class/id tokens or its tag, or
-when it is hidden (``hidden``, ``aria-hidden="true"``, ``display:none``,
-``visibility:hidden``). Safety: an element that holds more than
-``MAX_SHARE`` of the page's words, or the page's ``h1``, is kept unless its
-rule allows large removals (comments, related lists): a stray ``social``
-class on an article wrapper must not take the article with it.
+when it is hidden (``hidden``, ``display:none``, ``visibility:hidden``, unless a
+reader can open it: accordions, tabs) or a closed ``<details>`` menu. Safety: an
+element that holds more than ``MAX_SHARE`` of the page's words, or the page's
+``h1``, is kept unless its rule allows large removals (comments, related lists):
+a stray ``social`` class on an article wrapper must not take the article with it.
 """
 
 from __future__ import annotations
@@ -89,7 +89,20 @@ def is_hidden(el: _Element) -> bool:
     """Hidden by attribute or inline style (not ``aria-hidden``: carousels use it for
     slides that are merely off screen), unless a reader can reveal it: the closed panel
     of an accordion, a tab or a "read more" expander is the page's text all the same."""
-    return hidden_by_markup(el) and not revealable(el)
+    return (hidden_by_markup(el) and not revealable(el)) or closed_menu(el)
+
+
+#: A closed ``<details>`` of these parts is a menu (navigation menus excepted: some
+#: pages put their sections' text in one).
+_MENU_UI = _HIDDEN_UI - {"nav", "navigation"}
+
+
+def closed_menu(el: _Element) -> bool:
+    """A closed ``<details>`` that names itself a menu, dropdown or popover (GitHub's
+    select menus, a shop's drawer): its items show only when opened, and are controls."""
+    if el.tag != "details" or el.get("open") is not None:
+        return False
+    return bool(all_parts(el.get("class") or "", el.get("id") or "") & _MENU_UI)
 
 
 def hidden_by_markup(el: _Element) -> bool:
