@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from lxml.etree import _Element
 
 from newscrawl.extraction import extract
@@ -225,6 +226,35 @@ def test_a_page_serving_its_article_twice_gives_it_once() -> None:
     text = extract(html).text
     assert text.count("Step 3:") == 1
     assert text.count("stone by stone") == 2
+
+
+def test_a_paragraph_written_once_per_layout_is_put_back_once() -> None:
+    """A short description written for two screen widths (Bootstrap's hidden-md-down /
+    hidden-md-up) is seen once; the scorer's single copy stays single."""
+    from newscrawl.extraction.recover import recover
+
+    lorem = FILLER.replace("council", "committee")
+    output = [FILLER, lorem, FILLER + "."]
+    for marks, copies in ((("hidden-md-down", "hidden-md-up"), 1), (("intro", "outro"), 2)):
+        tree = parse(
+            f"<html><body><article><p>{FILLER}</p><div class='{marks[0]}'><p>{lorem}</p></div>"
+            f"<p>{FILLER}.</p><div class='{marks[1]}'><p>{lorem}</p></div></article></body></html>"
+        )
+        assert "\n".join(recover(tree, output)).count("committee") == copies
+
+
+@pytest.mark.parametrize(
+    ("token", "responsive"),
+    [
+        *[(t, True) for t in ("hidden-md-up", "visible-xs", "d-md-none", "md:hidden")],
+        *[(t, True) for t in ("show-for-small-only", "is-hidden-mobile", "mobile-only")],
+        *[(t, False) for t in ("hidden", "visible", "d-none", "hide-comments", "showcase")],
+    ],
+)
+def test_responsive_visibility_classes(token: str, responsive: bool) -> None:
+    from newscrawl.extraction.recover import _RESPONSIVE
+
+    assert bool(_RESPONSIVE.fullmatch(token)) is responsive
 
 
 def test_a_paragraph_div_written_twice_side_by_side_stays_twice() -> None:

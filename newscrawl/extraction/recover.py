@@ -253,13 +253,17 @@ def _repeats(
         key = tuple(tokens)
         in_output[key] = in_output.get(key, 0) + 1
     seen: dict[tuple[str, ...], int] = {}
+    first: dict[tuple[str, ...], int] = {}  # each text's first leaf
     repeats = []
     for i in kept_idx:
         el, text, words, _ = leaves[i]
         key = tuple(_lower_words(text))
         seen[key] = seen.get(key, 0) + 1
+        first.setdefault(key, i)
         if seen[key] <= in_output.get(key, 0) or in_output.get(key, 0) == 0:
             continue
+        if _responsive(el, container) or _responsive(leaves[first[key]][0], container):
+            continue  # one copy per layout: a reader sees it once
         if words < MIN_REPEAT_TOKENS:
             continue
         if el.tag not in GAP_TAGS and not (el.tag in TWIN_TAGS and _twin(leaves, i)):
@@ -270,6 +274,29 @@ def _repeats(
             continue
         repeats.append(i)
     return repeats
+
+
+#: Class tokens that show an element at some screen widths only: Bootstrap's hidden-md-up,
+#: visible-xs and d-md-none, Foundation's show-for-small-only, Bulma's is-hidden-mobile,
+#: Tailwind's md:hidden, "mobile-only". A page that writes a block once per layout
+#: shows it once.
+_RESPONSIVE = re.compile(
+    r"(?:is-)?(?:hidden|visible|hide|show)-(?:for-|on-)?"
+    r"(?:xs|sm|md|lg|xl|xxl|phone|mobile|tablet|desktop|small|medium|large|touch)"
+    r"(?:-(?:up|down|only|block|inline|flex))?"
+    r"|d-(?:xs|sm|md|lg|xl|xxl)-none|(?:xs|sm|md|lg|xl|2xl|max-[a-z0-9]+):hidden"
+    r"|(?:mobile|desktop|tablet|phone)-(?:only|hidden|visible)"
+)
+
+
+def _responsive(el: _Element, container: _Element) -> bool:
+    """Is ``el``, or an element around it below ``container``, shown at some widths only?"""
+    for node in (el, *el.iterancestors()):
+        if node is container:
+            return False
+        if any(_RESPONSIVE.fullmatch(t) for t in (node.get("class") or "").lower().split()):
+            return True
+    return False
 
 
 def _twin(leaves: list[tuple[_Element, str, int, bool]], i: int) -> bool:
