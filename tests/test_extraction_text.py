@@ -441,6 +441,29 @@ def test_a_closed_details_menu_is_not_text_and_a_closed_faq_is() -> None:
     assert "bikes travel free" in text
 
 
+def test_a_table_of_contents_goes_and_a_summary_of_sections_stays() -> None:
+    """A list of in-page links named as the page's headings says each heading a second
+    time; with its title it goes. A list that adds what each section says stays."""
+    from newscrawl.extraction.prune import prune
+
+    heads = ("Timetable changes", "Fish market moves", "Lighthouse repairs")
+    links = "".join(f"<li><a href='#s{n}'>{h}</a></li>" for n, h in enumerate(heads))
+    summary = "".join(
+        f"<li><a href='#s{n}'>{h}</a>: what changes for residents and visitors this year</li>"
+        for n, h in enumerate(heads)
+    )
+    sections = "".join(f"<h2 id='s{n}'>{h}</h2><p>{FILLER}</p>" for n, h in enumerate(heads))
+    el = parse(
+        f"<html><body><article><div class='box'><p>Contents</p><ul>{links}</ul></div>"
+        f"<ol>{summary}</ol>{sections}</article></body></html>"
+    )
+    removed = prune(el)
+    text = text_of(el)
+    assert removed["toc"] == 1 and "Contents" not in text
+    assert text.count("Lighthouse repairs") == 2  # the summary's and the heading
+    assert "what changes for residents" in text
+
+
 def test_a_shops_announcement_bar_is_not_text() -> None:
     """The strip of offers above a shop's header (one slide per country, all in the
     markup): beside a short terms page the scorer takes it for text."""

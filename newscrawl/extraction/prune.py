@@ -2,7 +2,8 @@
 
 An element is removed when a rule matches its class/id tokens or its tag, or
 when it is hidden (``hidden``, ``display:none``, ``visibility:hidden``, unless a
-reader can open it: accordions, tabs) or a closed ``<details>`` menu. Safety: an
+reader can open it: accordions, tabs), a closed ``<details>`` menu or a table of
+contents (in-page links that repeat the headings). Safety: an
 element that holds more than ``MAX_SHARE`` of the page's words, or the page's
 ``h1``, is kept unless its rule allows large removals (comments, related lists):
 a stray ``social`` class on an article wrapper must not take the article with it.
@@ -166,6 +167,47 @@ def prune(
         doomed.append(el)
         removed[kind] += 1
         walker.skip_subtree()
+    for el in tables_of_contents(root, counts):
+        doomed.append(el)
+        removed["toc"] += 1
     for el in doomed:
         drop(el)
     return removed
+
+
+#: A table of contents: a list of at least TOC_MIN_LINKS in-page links (``href="#..."``),
+#: most of them named as the page's headings, its words (TOC_LINK_SHARE) theirs. Its
+#: wrapper ("Table of contents", a toggle) goes with it while it adds at most
+#: TOC_MAX_EXTRA_WORDS.
+TOC_MIN_LINKS = 3
+TOC_MAX_EXTRA_WORDS = 8
+TOC_LINK_SHARE = 0.8
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def tables_of_contents(root: _Element, counts: dict[_Element, int]) -> list[_Element]:
+    """The page's tables of contents: they repeat its headings as links, so the text says
+    each heading twice (the WCXB gold and readers count it once)."""
+    found: list[_Element] = []
+    headings: set[str] | None = None
+    for lst in root.iter("ul", "ol"):
+        links = list(lst.iter("a"))
+        anchors = [a for a in links if len(a.get("href") or "") > 1 and a.get("href", "")[0] == "#"]
+        if len(anchors) < TOC_MIN_LINKS or len(anchors) < 0.8 * len(links):
+            continue
+        if any(toc in found for toc in lst.iterancestors()):
+            continue
+        if sum(counts.get(a, 0) for a in links) < TOC_LINK_SHARE * counts.get(lst, 0):
+            continue  # (a summary: each heading followed by what its section says)
+        if headings is None:
+            headings = {text_of(h).casefold() for h in root.iter(*_HEADINGS)}
+        named = sum(1 for a in anchors if text_of(a).casefold() in headings)
+        if named < 0.5 * len(anchors):
+            continue
+        toc, size = lst, counts.get(lst, 0)
+        while (parent := toc.getparent()) is not None and parent.tag not in _KEEP_TAGS:
+            if counts.get(parent, 0) - size > TOC_MAX_EXTRA_WORDS:
+                break
+            toc = parent
+        found.append(toc)
+    return found
