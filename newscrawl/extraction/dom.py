@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from lxml import etree
 from lxml.etree import _Element
@@ -104,6 +105,21 @@ def text_of(el: _Element) -> str:
             if node is not el and node.tail:
                 parts.append(source_text(node.tail))
     return fold_space("".join(parts))
+
+
+#: EXSLT's regular expressions (``re:test``), which trafilatura's XPaths use.
+REGEXP_NS = "http://exslt.org/regular-expressions"
+_TREE_STEP = re.compile(r"(^|\|)\s*\.?//")
+
+
+def self_tests(paths: Iterable[etree.XPath]) -> tuple[etree.XPath, ...]:
+    """Whole-tree XPaths (``.//*[...]``, ``//*[...]|//author``) turned into tests of the
+    context element itself (``self::*[...]|self::author``): run on a few elements, they
+    answer what the search would have found among them, without walking the page."""
+    return tuple(
+        etree.XPath(_TREE_STEP.sub(r"\1self::", xp.path.strip()), namespaces={"re": REGEXP_NS})
+        for xp in paths
+    )
 
 
 def drop(el: _Element) -> None:

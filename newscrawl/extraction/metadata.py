@@ -29,9 +29,9 @@ from lxml.etree import _Element
 from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.metadata import extract_author, normalize_authors
 from trafilatura.utils import trim
-from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS, REGEXP_NS
+from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
-from .dom import fold_space, text_of
+from .dom import fold_space, self_tests, text_of
 
 ARTICLE_TYPES = {
     "article", "newsarticle", "blogposting", "reportagenews", "analysisnewsarticle",
@@ -393,19 +393,8 @@ _AUTHOR_WORDS = (
 _AUTHOR_MARKS = re.compile("|".join(map(re.escape, _AUTHOR_WORDS)))  # (in lower case)
 
 
-def _self_tests(paths: list[etree.XPath]) -> tuple[etree.XPath, ...]:
-    """trafilatura's whole-tree XPaths (``//*[...]|//author``) as tests of one element."""
-    return tuple(
-        etree.XPath(
-            re.sub(r"(^|\|)\s*\.?//", r"\1self::", xp.path.strip()),
-            namespaces={"re": REGEXP_NS},
-        )
-        for xp in paths
-    )
-
-
-_AUTHOR_TESTS = _self_tests(AUTHOR_XPATHS)
-_AUTHOR_DISCARD_TESTS = _self_tests(AUTHOR_DISCARD_XPATHS)
+_AUTHOR_TESTS = self_tests(AUTHOR_XPATHS)
+_AUTHOR_DISCARD_TESTS = self_tests(AUTHOR_DISCARD_XPATHS)
 
 
 def byline(tree: _Element) -> str | None:

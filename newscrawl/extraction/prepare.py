@@ -40,7 +40,7 @@ from lxml import etree
 from lxml.etree import _Element
 from trafilatura import xpaths
 
-from .dom import CJK, SEPARATING, WORD, drop, word_counts
+from .dom import CJK, SEPARATING, WORD, drop, self_tests, word_counts
 from .prune import HIDDEN_STYLE, all_parts, hidden_by_markup, revealable
 
 #: React's streaming instructions: complete boundary / complete segment.
@@ -237,12 +237,8 @@ def neutralise_wrappers(tree: _Element, counts: dict[_Element, int] | None = Non
 def _self_tests(*names: str) -> tuple[etree.XPath, ...]:
     """trafilatura's XPaths of these names (``.//*[...]``, those its version has) turned
     into tests of the context element itself."""
-    paths = [xp.path.strip() for name in names for xp in getattr(xpaths, name, ())]
-    return tuple(
-        etree.XPath("self::*" + path[4:], namespaces={"re": xpaths.REGEXP_NS})
-        for path in paths
-        if path.startswith(".//*")
-    )
+    paths = [xp for name in names for xp in getattr(xpaths, name, ())]
+    return self_tests(xp for xp in paths if xp.path.strip().startswith(".//*"))
 
 
 #: trafilatura's prunes of the raw tree that have no over-pruning guard: a class or id

@@ -167,9 +167,11 @@ def prune(
         doomed.append(el)
         removed[kind] += 1
         walker.skip_subtree()
+    gone = set(doomed)
     for el in tables_of_contents(root, counts):
-        doomed.append(el)
-        removed["toc"] += 1
+        if el not in gone and not gone.intersection(el.iterancestors()):
+            doomed.append(el)
+            removed["toc"] += 1
     for el in doomed:
         drop(el)
     return removed

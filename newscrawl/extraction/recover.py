@@ -319,7 +319,8 @@ MIN_SAME_CLASS_WORDS = 25
 
 
 #: Class or id parts of page chrome: a namesake inside one (a sidebar's teaser posts,
-#: which reuse the article's "entry-content") is not the article's other section.
+#: which reuse the article's "entry-content") is not the article's other section. (Not
+#: prepare's list: "widget" wraps every Elementor block, "comment" a forum's posts.)
 _CHROME_PARTS = frozenset("aside footer header menu nav navigation related sidebar".split())
 
 
