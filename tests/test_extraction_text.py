@@ -248,7 +248,9 @@ def test_a_paragraph_written_once_per_layout_is_put_back_once() -> None:
     [
         *[(t, True) for t in ("hidden-md-up", "visible-xs", "d-md-none", "md:hidden")],
         *[(t, True) for t in ("show-for-small-only", "is-hidden-mobile", "mobile-only")],
+        *[(t, True) for t in ("hidden-down-md", "desktop", "mobile", "tablet-view")],
         *[(t, False) for t in ("hidden", "visible", "d-none", "hide-comments", "showcase")],
+        *[(t, False) for t in ("mobile-menu", "desktop-nav")],
     ],
 )
 def test_responsive_visibility_classes(token: str, responsive: bool) -> None:

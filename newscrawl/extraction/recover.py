@@ -278,14 +278,15 @@ def _repeats(
 
 #: Class tokens that show an element at some screen widths only: Bootstrap's hidden-md-up,
 #: visible-xs and d-md-none, Foundation's show-for-small-only, Bulma's is-hidden-mobile,
-#: Tailwind's md:hidden, "mobile-only". A page that writes a block once per layout
-#: shows it once.
+#: Tailwind's md:hidden, "mobile-only", or a plain "desktop" / "mobile" copy. A page that
+#: writes a block once per layout shows it once.
 _RESPONSIVE = re.compile(
     r"(?:is-)?(?:hidden|visible|hide|show)-(?:for-|on-)?"
     r"(?:xs|sm|md|lg|xl|xxl|phone|mobile|tablet|desktop|small|medium|large|touch)"
     r"(?:-(?:up|down|only|block|inline|flex))?"
+    r"|(?:hidden|visible)-(?:up|down|only)-(?:xs|sm|md|lg|xl|xxl)"
     r"|d-(?:xs|sm|md|lg|xl|xxl)-none|(?:xs|sm|md|lg|xl|2xl|max-[a-z0-9]+):hidden"
-    r"|(?:mobile|desktop|tablet|phone)-(?:only|hidden|visible)"
+    r"|(?:mobile|desktop|tablet|phone)(?:-(?:only|hidden|visible|version|view))?"
 )
 
 
