@@ -80,6 +80,23 @@ def test_boilerplate_lines_go_and_sentences_that_share_their_words_stay() -> Non
     assert dropped["newsletter"] == 1 and dropped["also-read"] == 2
 
 
+def test_a_byline_goes_once_and_stays_as_each_items_own() -> None:
+    """An article's byline and date are boilerplate; a listing's teasers each carry one,
+    and there (four or more of a kind) they are the items' text."""
+    from newscrawl.extraction.textfilter import filter_paragraphs
+
+    story = [FILLER.replace("Tuesday", day) for day in ("Monday", "Tuesday", "Friday")]
+    kept, dropped = filter_paragraphs(["By Ana Lima", "March 3, 2021", *story])
+    assert kept == story and dropped["byline"] == 1 and dropped["dateline"] == 1
+    teasers = [
+        line
+        for n, author in enumerate(("Ana Lima", "Jo Park", "Sam Reyes", "Kim Ode"))
+        for line in (f"Harbour story {n}: {FILLER}", f"By {author}", f"March {n + 3}, 2021")
+    ]
+    kept, dropped = filter_paragraphs(teasers)
+    assert kept == teasers and not dropped
+
+
 def test_a_short_screen_reader_label_stays_and_a_long_hidden_block_goes() -> None:
     from newscrawl.extraction.prune import prune
 

@@ -136,6 +136,9 @@ class LineRule:
     kind: str
     pattern: re.Pattern[str]
     max_words: int = 12
+    #: A line of its own item: an article's byline or date, boilerplate once, but each
+    #: item's when it recurs (a listing's teasers, a table's dated rows): kept then.
+    per_item: bool = False
 
 
 def _line(pattern: str) -> re.Pattern[str]:
@@ -202,6 +205,7 @@ LINE_RULES: tuple[LineRule, ...] = (
     LineRule(
         "relative-date",
         _line(r"^\d+\s+(seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+ago$"),
+        per_item=True,
     ),
     LineRule(
         "table-of-contents",
@@ -226,6 +230,7 @@ LINE_RULES: tuple[LineRule, ...] = (
             rf"^((updated|published|posted|modified|last updated|date)\s*(on|:)?\s*)?{_DATE}"
             r"(\s*[·•|,-]\s*.{0,30})?$"
         ),
+        per_item=True,
     ),
     LineRule(
         "byline",
@@ -234,6 +239,7 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"(\s*[|⋅•·,]\s*.{0,80})?$"
         ),
         max_words=20,
+        per_item=True,
     ),
     LineRule("copyright", _line(r"^(©|copyright\b|\(c\)\s).{0,200}$"), max_words=40),
     LineRule("links-only", _line(r"^(\[\d+\]\s*)?(https?://\S+\s*)+$"), max_words=40),

@@ -4,7 +4,8 @@ safety backup, and repeated copies of the content (:func:`drop_repeated_runs`).
 Markup rules miss boilerplate that is plain text ("Share this:", "Reading
 Time: < 1 minute"); these patterns catch short paragraphs that are such
 lines whatever their markup. The backup: if the rules would drop more than
-``MAX_DROPPED_SHARE`` of the words, the paragraphs are kept as they were.
+``MAX_DROPPED_SHARE`` of the words, the paragraphs are kept as they were. Bylines
+and dates that recur (``MIN_ITEM_LINES``) belong to a listing's items and stay.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from collections import Counter
 from .rules import LINE_RULES, LineRule
 
 MAX_DROPPED_SHARE = 0.4
+#: Lines of a per-item kind (bylines, dates) this many times over are the items' own.
+MIN_ITEM_LINES = 4
 _WORD = re.compile(r"\w+")
 #: A run of paragraphs repeated word for word is a copy of the page's content (the
 #: mobile and desktop versions of a layout, a tab's panel) when it is this long.
@@ -38,9 +41,10 @@ def filter_paragraphs(paragraphs: list[str]) -> tuple[list[str], Counter[str]]:
     kept: list[str] = []
     dropped: Counter[str] = Counter()
     dropped_words = 0
-    for paragraph in paragraphs:
-        rule = line_rule(paragraph)
-        if rule is None:
+    rules = [line_rule(p) for p in paragraphs]
+    recurring = Counter(rule.kind for rule in rules if rule is not None and rule.per_item)
+    for paragraph, rule in zip(paragraphs, rules, strict=True):
+        if rule is None or recurring[rule.kind] >= MIN_ITEM_LINES:
             kept.append(paragraph)
         else:
             dropped[rule.kind] += 1
