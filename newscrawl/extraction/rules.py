@@ -242,7 +242,6 @@ LINE_RULES: tuple[LineRule, ...] = (
         per_item=True,
     ),
     LineRule("copyright", _line(r"^(©|copyright\b|\(c\)\s).{0,200}$"), max_words=40),
-    LineRule("links-only", _line(r"^(\[\d+\]\s*)?(https?://\S+\s*)+$"), max_words=40),
     LineRule(
         "ui-label",  # a control's label left as a line of its own: never a sentence of text
         _line(
