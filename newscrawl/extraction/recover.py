@@ -262,12 +262,12 @@ def _repeats(
         first.setdefault(key, i)
         if seen[key] <= in_output.get(key, 0) or in_output.get(key, 0) == 0:
             continue
-        if _responsive(el, container) or _responsive(leaves[first[key]][0], container):
-            continue  # one copy per layout: a reader sees it once
         if words < MIN_REPEAT_TOKENS:
             continue
         if el.tag not in GAP_TAGS and not (el.tag in TWIN_TAGS and _twin(leaves, i)):
             continue
+        if _responsive(el, container) or _responsive(leaves[first[key]][0], container):
+            continue  # one copy per layout: a reader sees it once
         if container not in el.iterancestors() or _in_never(el, container, rules):
             continue
         if _is_caption(el) or line_rule(text) is not None:
