@@ -25,6 +25,7 @@ from lxml import etree
 from lxml.etree import _Element
 from lxml.html import HtmlElement
 
+from . import secondopinion
 from .article import Article
 from .decode import decode, looks_binary, parse
 from .dom import SEPARATING, ParagraphWriter, drop, fold_space, word_counts
@@ -177,7 +178,14 @@ def extract(
         body = _trafilatura_body(tree, url)
         paragraphs = paragraphs_from_body(body)
         blocks = replace_page_dump(paragraphs, tree)
-        paragraphs = blocks if blocks is not None else recover(tree, paragraphs, rules, md.title)
+        if blocks is not None:
+            paragraphs = blocks
+        else:
+            paragraphs = recover(tree, paragraphs, rules, md.title)
+            kept = secondopinion.trim_tail(paragraphs, tree)
+            if len(kept) < len(paragraphs):
+                removed["after-article"] += len(paragraphs) - len(kept)
+            paragraphs = kept
     paragraphs = drop_repeated_runs(_drop_title(paragraphs, md.title))
     paragraphs, dropped = filter_paragraphs(paragraphs)
     removed += dropped

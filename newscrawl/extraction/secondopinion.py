@@ -1,0 +1,387 @@
+"""A second opinion on where the article ends: Readability's choice of content.
+
+trafilatura sometimes keeps a container wider than the article: the story and,
+after it, the site's "more stories" cards, a testimonial, a podcast's credits.
+Readability (Arc90's algorithm as Mozilla's Firefox Reader View runs it) scores
+the page differently: each paragraph of 25+ characters gives points for its
+commas and length to its ancestors (the parent in full, the grandparent half,
+further ones less), class and id names weigh in (``article``, ``post`` up;
+``comment``, ``related``, ``sidebar`` down), scores shrink by link density, and
+the best element, moved up to the ancestor its rivals share, with its like
+siblings, is the article.
+
+Where the two agree on most of the text, the paragraphs that trafilatura kept
+*after* the last one inside Readability's article are dropped. Only the tail:
+Readability is less sure about an article's start (it drops headings and
+lead-ins that trafilatura keeps) than about its end. The scoring runs on a copy
+of the (pruned) page, which stays as it is.
+"""
+
+from __future__ import annotations
+
+import re
+from copy import deepcopy
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from lxml import etree
+from lxml.etree import _Element
+
+from .dom import drop, fold_space, text_of
+
+#: Readability's class/id patterns (matched against lower-cased names: faster than re.I).
+UNLIKELY = re.compile(
+    r"-ad-|ai2html|banner|breadcrumbs|combx|comment|community|cover-wrap|disqus|extra|footer"
+    r"|gdpr|header|legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper"
+    r"|social|sponsor|supplemental|ad-break|agegate|pagination|pager|popup|yom-remote",
+)
+MAYBE = re.compile(r"and|article|body|column|content|main|shadow")
+POSITIVE = re.compile(
+    r"article|body|content|entry|hentry|h-entry|main|page|pagination|post|text|blog|story"
+)
+NEGATIVE = re.compile(
+    r"-ad-|hidden|^hid$| hid$| hid |^hid |banner|combx|comment|com-|contact|footer|gdpr"
+    r"|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper"
+    r"|sponsor|shopping|tags|widget",
+)
+UNLIKELY_ROLES = frozenset(
+    ("menu", "menubar", "complementary", "navigation", "alert", "alertdialog", "dialog")
+)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_WITH_ATTRIBUTES = etree.XPath(".//*[@*]")
+_COMMAS = re.compile("[,\u060c\ufe50\ufe10\ufe11\u2e41\u2e34\u2e32\uff0c]")
+_SENTENCE_END = re.compile(r"\.( |$)")
+TAGS_TO_SCORE = frozenset(("section", "h2", "h3", "h4", "h5", "h6", "p", "td", "pre"))
+#: A <div> with none of these below it is a paragraph written as a <div>.
+DIV_TO_P = frozenset(
+    ("a", "blockquote", "dl", "div", "img", "ol", "p", "pre", "table", "ul", "select")
+)
+#: Inline content, gathered into paragraphs when loose in a <div> that also holds blocks.
+PHRASING = frozenset(
+    "abbr audio b bdo br button cite code data datalist dfn em embed i img input kbd label"
+    " mark math meter noscript object output progress q ruby samp script select small span"
+    " strong sub sup textarea time var wbr".split()
+)
+_TAG_WEIGHT = {
+    "div": 5,
+    **dict.fromkeys(("pre", "td", "blockquote"), 3),
+    **dict.fromkeys(("address", "ol", "ul", "dl", "dd", "dt", "li", "form"), -3),
+    **dict.fromkeys(("h1", "h2", "h3", "h4", "h5", "h6", "th"), -5),
+}
+#: Paragraphs shorter than this (characters) are not scored.
+MIN_PARAGRAPH_CHARS = 25
+#: Ancestors a paragraph's points go to.
+ANCESTOR_LEVELS = 5
+TOP_CANDIDATES = 5
+#: An article shorter than this (characters) is tried again with fewer rules on.
+MIN_ARTICLE_CHARS = 500
+#: The tail is trimmed only when Readability's article holds this share of the words kept.
+MIN_AGREEMENT = 0.7
+#: A paragraph is inside Readability's article when this share of its shingles is.
+MIN_INSIDE = 0.5
+SHINGLE = 4
+_TOKEN = re.compile(r"\w+")
+
+
+def _length(el: _Element) -> int:
+    return len(fold_space(el.text_content()))
+
+
+def _link_density(el: _Element) -> float:
+    total = _length(el)
+    if not total:
+        return 0.0
+    links = sum(
+        _length(a) * (0.3 if (a.get("href") or "").startswith("#") else 1.0) for a in el.iter("a")
+    )
+    return links / total
+
+
+def _lengths(root: _Element) -> tuple[dict[_Element, int], dict[_Element, float]]:
+    """Characters under each element and, of those, link characters (weighted as in
+    :func:`_link_density`), summed bottom-up in one pass."""
+    chars: dict[_Element, int] = {}
+    links: dict[_Element, float] = {}
+    for el in reversed([e for e in root.iter() if isinstance(e.tag, str)]):
+        n = len(el.text.strip()) if el.text else 0
+        in_links = 0.0
+        for child in el:
+            if isinstance(child.tag, str):
+                n += chars[child]
+                in_links += links[child]
+            if child.tail:
+                n += len(child.tail.strip())
+        if el.tag == "a":
+            in_links = n * (0.3 if (el.get("href") or "").startswith("#") else 1.0)
+        chars[el], links[el] = n, in_links
+    return chars, links
+
+
+def _near_ancestor(el: _Element, tags: tuple[str, ...], depth: int = 3) -> bool:
+    parent = el.getparent()
+    for _ in range(depth):
+        if parent is None:
+            return False
+        if parent.tag in tags:
+            return True
+        parent = parent.getparent()
+    return False
+
+
+@lru_cache(maxsize=65536)
+def _unlikely_names(names: str) -> bool:
+    return bool(UNLIKELY.search(names)) and not MAYBE.search(names)
+
+
+def _unlikely(el: _Element, strip: bool) -> bool:
+    get = el.get
+    style, aria_hidden = get("style"), get("aria-hidden")
+    cls = get("class") or ""
+    if (
+        (style and _HIDDEN_STYLE.search(style))
+        or get("hidden") is not None
+        or (aria_hidden == "true" and "fallback-image" not in cls)
+    ):
+        return True
+    role = get("role")
+    if role == "dialog" and get("aria-modal") == "true":
+        return True
+    if not strip or el.tag in ("body", "a"):
+        return False
+    if _unlikely_names(f"{cls} {get('id') or ''}".lower()):
+        return not _near_ancestor(el, ("table", "code"))
+    return role in UNLIKELY_ROLES
+
+
+def _phrasing(node: _Element) -> bool:
+    if node.tag in PHRASING:
+        return True
+    return node.tag in ("a", "del", "ins") and all(_phrasing(child) for child in node)
+
+
+def _wrap_phrasing(div: _Element) -> None:
+    """Runs of text and inline elements loose in ``div`` (beside its blocks) become
+    paragraphs of their own."""
+    children = list(div)
+    text, div.text = div.text, None
+    for child in children:
+        div.remove(child)  # (its tail goes with it)
+    p: _Element | None = None
+
+    def paragraph() -> _Element:
+        nonlocal p
+        if p is None:
+            p = div.makeelement("p")
+            div.append(p)
+        return p
+
+    if text and text.strip():
+        paragraph().text = text
+    for child in children:
+        if isinstance(child.tag, str) and not _phrasing(child):
+            tail, child.tail = child.tail, None
+            div.append(child)
+            p = None
+            if tail and tail.strip():
+                paragraph().text = tail
+        else:
+            paragraph().append(child)
+
+
+@dataclass
+class _Scores:
+    weight_classes: bool
+    score: dict[_Element, float] = field(default_factory=dict)
+
+    def init(self, el: _Element) -> None:
+        if el in self.score:
+            return
+        value = float(_TAG_WEIGHT.get(el.tag, 0))
+        if self.weight_classes:
+            for name in (el.get("class"), el.get("id")):
+                if name:
+                    name = name.lower()
+                    value += 25 * (bool(POSITIVE.search(name)) - bool(NEGATIVE.search(name)))
+        self.score[el] = value
+
+
+def _paragraphs(root: _Element, strip: bool) -> list[_Element]:
+    """Drop unlikely elements, turn block-less <div>s into paragraphs and wrap loose text;
+    return the elements to score, in document order."""
+    for el in [el for el in _WITH_ATTRIBUTES(root) if _unlikely(el, strip)]:
+        drop(el)  # (one inside another goes with it)
+    for div in list(root.iter("div")):
+        only = div[0] if len(div) == 1 else None
+        parent = div.getparent()
+        if (
+            only is not None
+            and parent is not None
+            and only.tag == "p"
+            and not (div.text or "").strip()
+            and not (only.tail or "").strip()
+            and _link_density(div) < 0.25
+        ):
+            tail = div.tail
+            parent.replace(div, only)
+            only.tail = tail
+        elif next(div.iterdescendants(*DIV_TO_P), None) is None:
+            div.tag = "p"
+        else:
+            _wrap_phrasing(div)
+    return list(root.iter(*TAGS_TO_SCORE))
+
+
+def _grab(tree: _Element, strip: bool, weight_classes: bool) -> tuple[list[_Element], int] | None:
+    """One pass of Readability's article search on a copy of ``tree``: the article's
+    elements and characters, or None when it is the whole body (no opinion)."""
+    root = deepcopy(tree)
+    body = root.find("body")
+    if body is None:
+        return None
+    scores = _Scores(weight_classes)
+    for el in _paragraphs(body, strip):
+        text = fold_space(el.text_content())
+        if len(text) < MIN_PARAGRAPH_CHARS:
+            continue
+        ancestors: list[_Element] = []
+        parent = el.getparent()
+        while parent is not None and parent is not root and len(ancestors) < ANCESTOR_LEVELS:
+            ancestors.append(parent)
+            parent = parent.getparent()
+        points = 1 + len(_COMMAS.split(text)) + min(len(text) // 100, 3)
+        for level, ancestor in enumerate(ancestors):
+            scores.init(ancestor)
+            scores.score[ancestor] += points / (1 if level == 0 else 2 if level == 1 else level * 3)
+    score = scores.score
+    chars, links = _lengths(body)
+    for el in score:
+        score[el] *= 1 - links[el] / chars[el] if chars[el] else 1
+    ranked = sorted(score, key=lambda el: -score[el])[:TOP_CANDIDATES]
+    if not ranked or ranked[0] is body:
+        return None
+    top = _promote(ranked, score, body)
+    scores.init(top)
+    article = _with_siblings(top, score)
+    return article, sum(chars.get(el) or _length(el) for el in article)
+
+
+def _promote(ranked: list[_Element], score: dict[_Element, float], body: _Element) -> _Element:
+    """The best candidate moved up: to the ancestor most of its close rivals share, to a
+    parent that scores higher, past parents of which it is the only child."""
+    top = ranked[0]
+    rivals = [
+        set(el.iterancestors()) for el in ranked[1:] if score[el] / max(score[top], 1e-9) >= 0.75
+    ]
+    if len(rivals) >= 3:
+        parent = top.getparent()
+        while parent is not None and parent is not body:
+            if sum(parent in ancestors for ancestors in rivals) >= 3:
+                top = parent
+                break
+            parent = parent.getparent()
+    last = score.get(top, 0.0)
+    threshold = last / 3
+    parent = top.getparent()
+    while parent is not None and parent is not body:
+        if parent not in score:
+            parent = parent.getparent()
+            continue
+        if score[parent] < threshold:
+            break
+        if score[parent] > last:
+            top = parent
+            break
+        last = score[parent]
+        parent = parent.getparent()
+    parent = top.getparent()
+    while parent is not None and parent is not body and len(parent) == 1:
+        top, parent = parent, parent.getparent()
+    return top
+
+
+def _with_siblings(top: _Element, score: dict[_Element, float]) -> list[_Element]:
+    """The best element and the siblings Readability appends to it."""
+    threshold = max(10.0, score[top] * 0.2)
+    parent = top.getparent()
+    article = []
+    for sibling in list(parent) if parent is not None else [top]:
+        take = sibling is top
+        if not take and isinstance(sibling.tag, str):
+            bonus = (
+                score[top] * 0.2
+                if top.get("class") and sibling.get("class") == top.get("class")
+                else 0
+            )
+            if sibling in score and score[sibling] + bonus >= threshold:
+                take = True
+            elif sibling.tag == "p":
+                density = _link_density(sibling)
+                length = _length(sibling)
+                own = fold_space(sibling.text_content())
+                take = (length > 80 and density < 0.25) or (
+                    0 < length < 80 and density == 0 and bool(_SENTENCE_END.search(own))
+                )
+        if take:
+            article.append(sibling)
+    return article
+
+
+def readability_article(tree: _Element) -> list[_Element] | None:
+    """Readability's article in ``tree``: its elements (from a copy), or None when it is
+    the whole body or nothing. Retried with fewer rules when too short, as Readability
+    does; the longest try wins if none is long enough."""
+    best: tuple[int, list[_Element] | None] = (-1, None)
+    for strip, weight in ((True, True), (False, True), (False, False)):
+        grabbed = _grab(tree, strip, weight)
+        if grabbed is None:
+            continue
+        found, length = grabbed
+        if length >= MIN_ARTICLE_CHARS:
+            return found
+        if length > best[0]:
+            best = (length, found)
+    return best[1]
+
+
+class _Text:
+    """Words of a text, asked whether a paragraph is inside it: word for word (a fast
+    substring test), else by most of its word shingles (built on first need)."""
+
+    def __init__(self, text: str) -> None:
+        self.words = _TOKEN.findall(text.lower())
+        self.joined = f" {' '.join(self.words)} "
+        self._shingles: set[tuple[str, ...]] | None = None
+
+    def holds(self, paragraph: list[str]) -> bool:
+        if len(paragraph) < SHINGLE:
+            return False
+        if f" {' '.join(paragraph)} " in self.joined:
+            return True
+        if self._shingles is None:
+            self._shingles = _shingles(self.words)
+        own = _shingles(paragraph)
+        return len(own & self._shingles) >= MIN_INSIDE * len(own)
+
+
+def _shingles(words: list[str]) -> set[tuple[str, ...]]:
+    return {tuple(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
+
+
+def trim_tail(paragraphs: list[str], tree: _Element) -> list[str]:
+    """``paragraphs`` without those after the last one inside Readability's article, when
+    that article holds most (``MIN_AGREEMENT``) of their words; else unchanged."""
+    if len(paragraphs) < 2:
+        return paragraphs
+    article = readability_article(tree)
+    if not article:
+        return paragraphs
+    text = _Text(" ".join(text_of(el) for el in article))
+    words = [_TOKEN.findall(p.lower()) for p in paragraphs]
+    inside = [text.holds(w) for w in words]
+    if not any(inside):
+        return paragraphs
+    agreed = sum(len(w) for w, flag in zip(words, inside, strict=True) if flag)
+    if agreed < MIN_AGREEMENT * sum(map(len, words)):
+        return paragraphs
+    last = max(i for i, flag in enumerate(inside) if flag)
+    return paragraphs[: last + 1]
