@@ -78,16 +78,12 @@ def test_sections_of_one_class_are_one_article() -> None:
     assert names(readability_article(parse(html))) == ["section"] * 3
 
 
-def test_unlikely_and_hidden_blocks_are_never_the_article() -> None:
-    """A sidebar or a hidden panel with more text than the story is not chosen (the story
-    is, with the wrapper it is then the only child of)."""
+def test_navigation_by_its_role_is_never_the_article() -> None:
+    """A complementary block or navigation with more text than the story is not chosen
+    (the story is, with the wrapper it is then the only child of)."""
     long = "".join(f"<p>Other text. {p} {p}</p>" for p in STORY)
-    for block in (
-        f"<div class='popup'>{long}</div>",
-        f"<div class='panel' style='display: none'>{long}</div>",
-        f"<div class='panel' hidden>{long}</div>",
-    ):
-        found = readability_article(parse(story_page(block)))
+    for role in ("complementary", "navigation"):
+        found = readability_article(parse(story_page(f"<div role='{role}'>{long}</div>")))
         assert "Paragraph 9 of the story" in text(found)
         assert "Other text" not in text(found)
 

@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import NamedTuple
 
 from lxml import etree
 from lxml.etree import _Element
@@ -62,6 +63,26 @@ def _tokens(classes: str, el_id: str) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(values), frozenset(parts)
 
 
+class _RuleIndex(NamedTuple):
+    """Positions of the rules that each name, part or tag selects."""
+
+    names: dict[str, list[int]]
+    parts: dict[str, list[int]]
+    tags: dict[str, list[int]]
+
+
+@lru_cache(maxsize=16)
+def _rule_index(rules: tuple[ElementRule, ...]) -> _RuleIndex:
+    index = _RuleIndex({}, {}, {})
+    for i, rule in enumerate(rules):
+        for table, keys in ((index.names, rule.names), (index.parts, rule.parts)):
+            for key in keys:
+                table.setdefault(key, []).append(i)
+        for tag in rule.tags:
+            index.tags.setdefault(tag, []).append(i)
+    return index
+
+
 def matching_rule(
     el: _Element,
     rules: Iterable[ElementRule],
@@ -73,10 +94,15 @@ def matching_rule(
     key = (tag, el.get("class") or "", el.get("id") or "")
     found = memo.get(key) if memo is not None else None
     if found is None:
+        rules = rules if isinstance(rules, tuple) else tuple(rules)
+        index = _rule_index(rules)
         names, parts = _tokens(key[1], key[2])
-        found = [
-            rule for rule in rules if tag in rule.tags or names & rule.names or parts & rule.parts
-        ]
+        hits = set(index.tags.get(tag, ()))
+        for name in names:
+            hits.update(index.names.get(name, ()))
+        for part in parts:
+            hits.update(index.parts.get(part, ()))
+        found = [rules[i] for i in sorted(hits)]
         if memo is not None:
             memo[key] = found
     for rule in found:

@@ -17,9 +17,9 @@ import re
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ElementRule:
-    """A named group of element selectors."""
+    """A named group of element selectors (compared and hashed by identity: fast keys)."""
 
     kind: str
     names: frozenset[str] = frozenset()  # whole class values or ids

@@ -21,21 +21,13 @@ from __future__ import annotations
 
 import re
 from copy import deepcopy
-from dataclasses import dataclass, field
-from functools import lru_cache
 
 from lxml import etree
 from lxml.etree import _Element
 
-from .dom import drop, fold_space, text_of
+from .dom import drop, fold_space, source_text
 
-#: Readability's class/id patterns (matched against lower-cased names: faster than re.I).
-UNLIKELY = re.compile(
-    r"-ad-|ai2html|banner|breadcrumbs|combx|comment|community|cover-wrap|disqus|extra|footer"
-    r"|gdpr|header|legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper"
-    r"|social|sponsor|supplemental|ad-break|agegate|pagination|pager|popup|yom-remote",
-)
-MAYBE = re.compile(r"and|article|body|column|content|main|shadow")
+#: Readability's class/id weights (matched against lower-cased names: faster than re.I).
 POSITIVE = re.compile(
     r"article|body|content|entry|hentry|h-entry|main|page|pagination|post|text|blog|story"
 )
@@ -47,8 +39,7 @@ NEGATIVE = re.compile(
 UNLIKELY_ROLES = frozenset(
     ("menu", "menubar", "complementary", "navigation", "alert", "alertdialog", "dialog")
 )
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-_WITH_ATTRIBUTES = etree.XPath(".//*[@*]")
+_ROLES = etree.XPath(".//*[@role][not(self::a)]")
 _COMMAS = re.compile("[,\u060c\ufe50\ufe10\ufe11\u2e41\u2e34\u2e32\uff0c]")
 _SENTENCE_END = re.compile(r"\.( |$)")
 TAGS_TO_SCORE = frozenset(("section", "h2", "h3", "h4", "h5", "h6", "p", "td", "pre"))
@@ -76,7 +67,7 @@ TOP_CANDIDATES = 5
 #: An article shorter than this (characters) is tried again with fewer rules on.
 MIN_ARTICLE_CHARS = 500
 #: The tail is trimmed only when Readability's article holds this share of the words kept.
-MIN_AGREEMENT = 0.7
+MIN_AGREEMENT = 0.6
 #: A paragraph is inside Readability's article when this share of its shingles is.
 MIN_INSIDE = 0.5
 SHINGLE = 4
@@ -117,46 +108,29 @@ def _lengths(root: _Element) -> tuple[dict[_Element, int], dict[_Element, float]
     return chars, links
 
 
-def _near_ancestor(el: _Element, tags: tuple[str, ...], depth: int = 3) -> bool:
-    parent = el.getparent()
-    for _ in range(depth):
-        if parent is None:
-            return False
-        if parent.tag in tags:
-            return True
-        parent = parent.getparent()
-    return False
-
-
-@lru_cache(maxsize=65536)
-def _unlikely_names(names: str) -> bool:
-    return bool(UNLIKELY.search(names)) and not MAYBE.search(names)
-
-
-def _unlikely(el: _Element, strip: bool) -> bool:
-    get = el.get
-    style, aria_hidden = get("style"), get("aria-hidden")
-    cls = get("class") or ""
-    if (
-        (style and _HIDDEN_STYLE.search(style))
-        or get("hidden") is not None
-        or (aria_hidden == "true" and "fallback-image" not in cls)
-    ):
-        return True
-    role = get("role")
-    if role == "dialog" and get("aria-modal") == "true":
-        return True
-    if not strip or el.tag in ("body", "a"):
-        return False
-    if _unlikely_names(f"{cls} {get('id') or ''}".lower()):
-        return not _near_ancestor(el, ("table", "code"))
-    return role in UNLIKELY_ROLES
+def _set_aside(root: _Element, strip: bool) -> list[_Element]:
+    """Elements Readability sets aside before scoring (``strip``): the page's navigation,
+    menus and dialogs by their ARIA role. (Hidden elements and its "unlikely" class
+    names are :mod:`.prune`'s, whose rules ran before.)"""
+    return [el for el in _ROLES(root) if el.get("role") in UNLIKELY_ROLES] if strip else []
 
 
 def _phrasing(node: _Element) -> bool:
     if node.tag in PHRASING:
         return True
     return node.tag in ("a", "del", "ins") and all(_phrasing(child) for child in node)
+
+
+def _loose_content(div: _Element) -> bool:
+    """Does ``div`` hold text or inline elements beside its blocks (most hold blocks only)?"""
+    if div.text and not div.text.isspace():
+        return True
+    for child in div:
+        if child.tail and not child.tail.isspace():
+            return True
+        if isinstance(child.tag, str) and _phrasing(child):
+            return True
+    return False
 
 
 def _wrap_phrasing(div: _Element) -> None:
@@ -188,28 +162,22 @@ def _wrap_phrasing(div: _Element) -> None:
             paragraph().append(child)
 
 
-@dataclass
-class _Scores:
-    weight_classes: bool
-    score: dict[_Element, float] = field(default_factory=dict)
-
-    def init(self, el: _Element) -> None:
-        if el in self.score:
-            return
-        value = float(_TAG_WEIGHT.get(el.tag, 0))
-        if self.weight_classes:
-            for name in (el.get("class"), el.get("id")):
-                if name:
-                    name = name.lower()
-                    value += 25 * (bool(POSITIVE.search(name)) - bool(NEGATIVE.search(name)))
-        self.score[el] = value
+def _initial(el: _Element, weight_classes: bool) -> float:
+    """A candidate's score before its paragraphs': by its tag, and its class and id."""
+    value = float(_TAG_WEIGHT.get(el.tag, 0))
+    if weight_classes:
+        for name in (el.get("class"), el.get("id")):
+            if name:
+                name = name.lower()
+                value += 25 * (bool(POSITIVE.search(name)) - bool(NEGATIVE.search(name)))
+    return value
 
 
 def _paragraphs(root: _Element, strip: bool) -> list[_Element]:
-    """Drop unlikely elements, turn block-less <div>s into paragraphs and wrap loose text;
+    """Drop the elements set aside, turn block-less <div>s into paragraphs and wrap loose text;
     return the elements to score, in document order."""
-    for el in [el for el in _WITH_ATTRIBUTES(root) if _unlikely(el, strip)]:
-        drop(el)  # (one inside another goes with it)
+    for el in _set_aside(root, strip):
+        drop(el)  # (one inside another goes with it; one dropped twice stays dropped)
     for div in list(root.iter("div")):
         only = div[0] if len(div) == 1 else None
         parent = div.getparent()
@@ -226,7 +194,7 @@ def _paragraphs(root: _Element, strip: bool) -> list[_Element]:
             only.tail = tail
         elif next(div.iterdescendants(*DIV_TO_P), None) is None:
             div.tag = "p"
-        else:
+        elif _loose_content(div):
             _wrap_phrasing(div)
     return list(root.iter(*TAGS_TO_SCORE))
 
@@ -234,25 +202,25 @@ def _paragraphs(root: _Element, strip: bool) -> list[_Element]:
 def _grab(tree: _Element, strip: bool, weight_classes: bool) -> tuple[list[_Element], int] | None:
     """One pass of Readability's article search on a copy of ``tree``: the article's
     elements and characters, or None when it is the whole body (no opinion)."""
-    root = deepcopy(tree)
-    body = root.find("body")
-    if body is None:
+    page_body = tree.find("body")
+    if page_body is None:
         return None
-    scores = _Scores(weight_classes)
+    body = deepcopy(page_body)
+    score: dict[_Element, float] = {}
     for el in _paragraphs(body, strip):
-        text = fold_space(el.text_content())
+        text = " ".join(el.text_content().split())
         if len(text) < MIN_PARAGRAPH_CHARS:
             continue
         ancestors: list[_Element] = []
         parent = el.getparent()
-        while parent is not None and parent is not root and len(ancestors) < ANCESTOR_LEVELS:
+        while parent is not None and len(ancestors) < ANCESTOR_LEVELS:
             ancestors.append(parent)
             parent = parent.getparent()
         points = 1 + len(_COMMAS.split(text)) + min(len(text) // 100, 3)
         for level, ancestor in enumerate(ancestors):
-            scores.init(ancestor)
-            scores.score[ancestor] += points / (1 if level == 0 else 2 if level == 1 else level * 3)
-    score = scores.score
+            if ancestor not in score:
+                score[ancestor] = _initial(ancestor, weight_classes)
+            score[ancestor] += points / (1 if level == 0 else 2 if level == 1 else level * 3)
     chars, links = _lengths(body)
     for el in score:
         score[el] *= 1 - links[el] / chars[el] if chars[el] else 1
@@ -260,7 +228,8 @@ def _grab(tree: _Element, strip: bool, weight_classes: bool) -> tuple[list[_Elem
     if not ranked or ranked[0] is body:
         return None
     top = _promote(ranked, score, body)
-    scores.init(top)
+    if top not in score:
+        score[top] = _initial(top, weight_classes)
     article = _with_siblings(top, score)
     return article, sum(chars.get(el) or _length(el) for el in article)
 
@@ -375,7 +344,7 @@ def trim_tail(paragraphs: list[str], tree: _Element) -> list[str]:
     article = readability_article(tree)
     if not article:
         return paragraphs
-    text = _Text(" ".join(text_of(el) for el in article))
+    text = _Text(" ".join(source_text(t) for el in article for t in el.itertext()))
     words = [_TOKEN.findall(p.lower()) for p in paragraphs]
     inside = [text.holds(w) for w in words]
     if not any(inside):
