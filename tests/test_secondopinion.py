@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 import trafilatura
 from lxml import etree
 
 from newscrawl.extraction import extract
 from newscrawl.extraction.decode import parse
 from newscrawl.extraction.dom import text_of
-from newscrawl.extraction.secondopinion import readability_article, trim_tail
+from newscrawl.extraction.secondopinion import SecondOpinion, readability_article, trim_tail
 
 STORY = [
     f"Paragraph {n} of the story: the council met on Tuesday evening, debated the harbour "
@@ -124,3 +125,48 @@ def test_extract_drops_a_related_story_list_after_the_article() -> None:
     article = extract(html)
     assert "Paragraph 9 of the story" in article.text
     assert "Teaser" not in article.text
+
+
+ITEMS = [
+    f"Item {n}: the harbour guide lists the ferry times, the fares, the cafes by the pier, "
+    "and the walks along the cliffs for each season of the year."
+    for n in range(8)
+]
+
+
+def item_list(extra: str = "") -> str:
+    items = "".join(f"<div class='row'><p>{t}</p></div>" for t in ITEMS)
+    return (
+        "<html><body><nav><a href='/'>Home</a></nav>"
+        f"<div class='list'>{items}{extra}</div></body></html>"
+    )
+
+
+def test_readabilitys_wider_article_replaces_a_single_block_it_holds() -> None:
+    """trafilatura kept one item of a list: Readability's article, the whole list, holds it
+    and is more than twice as long."""
+    opinion = SecondOpinion(parse(item_list()))
+    assert opinion.wider([ITEMS[2]]) == ITEMS
+    assert opinion.wider(ITEMS[:5]) is None  # not twice as long
+    assert opinion.wider(["A paragraph of other text that the list does not hold at all."]) is None
+
+
+def test_no_wider_article_when_its_blocks_lose_the_text_kept() -> None:
+    """Readability's container may hold our paragraph inside page chrome (a form) that its
+    blocks leave out: then the paragraphs kept stay."""
+    kept = "Kept text: the one paragraph inside a form, about the ferry, the fares and more."
+    opinion = SecondOpinion(parse(item_list(f"<form><p>{kept}</p></form>")))
+    assert opinion.wider([kept]) is None
+    assert opinion.wider([ITEMS[0]]) is not None
+
+
+def test_the_wider_article_is_taken_on_listings_not_on_articles(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """extract() asks for the wider article on pages of like blocks only (here, a page
+    declaring itself a collection); an article keeps trafilatura's pick."""
+    monkeypatch.setattr(SecondOpinion, "wider", lambda self, p: ["Wider paragraph one."] * 3)
+    for declared, widened in (("CollectionPage", True), ("NewsArticle", False)):
+        ld = f'<script type="application/ld+json">{{"@type": "{declared}"}}</script>'
+        article = extract(story_page().replace("<title>", f"{ld}<title>"))
+        assert ("Wider paragraph one." in article.text) is widened

@@ -1,4 +1,4 @@
-"""A second opinion on where the article ends: Readability's choice of content.
+"""A second opinion on where the article is: Readability's choice of content.
 
 trafilatura sometimes keeps a container wider than the article: the story and,
 after it, the site's "more stories" cards, a testimonial, a podcast's credits.
@@ -13,8 +13,17 @@ siblings, is the article.
 Where the two agree on most of the text, the paragraphs that trafilatura kept
 *after* the last one inside Readability's article are dropped. Only the tail:
 Readability is less sure about an article's start (it drops headings and
-lead-ins that trafilatura keeps) than about its end. The scoring runs on a copy
-of the (pruned) page, which stays as it is.
+lead-ins that trafilatura keeps) than about its end.
+
+On the other side, trafilatura may keep one block of a page made of many like
+blocks (one item of a listing, one post of a thread); when Readability's article
+holds what trafilatura kept and is at least twice as long, it is the better pick
+there (:meth:`SecondOpinion.wider`; ``core`` asks on such pages only).
+
+Readability's "unlikely candidates" (class names such as ``sidebar``, hidden
+elements) are left to :mod:`.prune`, which removed them before; navigation by its
+ARIA role is set aside here. The scoring runs on a copy of the (pruned) page's
+body, which stays as it is.
 """
 
 from __future__ import annotations
@@ -25,7 +34,8 @@ from copy import deepcopy
 from lxml import etree
 from lxml.etree import _Element
 
-from .dom import drop, fold_space, source_text
+from .dom import drop, fold_space, source_text, word_counts
+from .fallback import block_paragraphs
 
 #: Readability's class/id weights (matched against lower-cased names: faster than re.I).
 POSITIVE = re.compile(
@@ -68,6 +78,10 @@ TOP_CANDIDATES = 5
 MIN_ARTICLE_CHARS = 500
 #: The tail is trimmed only when Readability's article holds this share of the words kept.
 MIN_AGREEMENT = 0.6
+#: Readability's article replaces the paragraphs kept (on pages of many like blocks) when
+#: it holds this share of their words and is this many times as long.
+MIN_HELD = 0.9
+MIN_WIDER = 2
 #: A paragraph is inside Readability's article when this share of its shingles is.
 MIN_INSIDE = 0.5
 SHINGLE = 4
@@ -336,21 +350,52 @@ def _shingles(words: list[str]) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
 
 
+def _inside(paragraphs: list[str], text: _Text) -> list[bool]:
+    return [text.holds(_TOKEN.findall(p.lower())) for p in paragraphs]
+
+
+def _held(paragraphs: list[str], text: _Text, inside: list[bool] | None = None) -> float:
+    """The share of the paragraphs' words in those of them that ``text`` holds."""
+    inside = inside if inside is not None else _inside(paragraphs, text)
+    words = [len(_TOKEN.findall(p)) for p in paragraphs]
+    total = sum(words)
+    return sum(n for n, flag in zip(words, inside, strict=True) if flag) / total if total else 0.0
+
+
+class SecondOpinion:
+    """Readability's article of a page, compared with the paragraphs trafilatura kept."""
+
+    def __init__(self, tree: _Element) -> None:
+        self.article = readability_article(tree) or []
+        self._text = _Text(" ".join(source_text(t) for el in self.article for t in el.itertext()))
+
+    def trim_tail(self, paragraphs: list[str]) -> list[str]:
+        """``paragraphs`` without those after the last one inside Readability's article,
+        when that article holds most (``MIN_AGREEMENT``) of their words; else unchanged."""
+        if len(paragraphs) < 2 or not self.article:
+            return paragraphs
+        inside = _inside(paragraphs, self._text)
+        if _held(paragraphs, self._text, inside) < MIN_AGREEMENT or not any(inside):
+            return paragraphs
+        last = max(i for i, flag in enumerate(inside) if flag)
+        return paragraphs[: last + 1]
+
+    def wider(self, paragraphs: list[str]) -> list[str] | None:
+        """Readability's article as paragraphs when it holds nearly all of ``paragraphs``
+        (``MIN_HELD``) and is ``MIN_WIDER`` times as long, else None: on a page of many
+        like blocks (a listing's items, a thread's posts, a manual's sections) trafilatura
+        may keep one block where Readability keeps their container."""
+        if not self.article or not paragraphs:
+            return None
+        words = sum(len(_TOKEN.findall(p)) for p in paragraphs)
+        if len(self._text.words) < MIN_WIDER * words or _held(paragraphs, self._text) < MIN_HELD:
+            return None
+        # (its blocks without page chrome: they must still hold what trafilatura kept)
+        blocks = [p for el in self.article for p in block_paragraphs(el, word_counts(el))]
+        return blocks if _held(paragraphs, _Text(" ".join(blocks))) >= MIN_HELD else None
+
+
 def trim_tail(paragraphs: list[str], tree: _Element) -> list[str]:
-    """``paragraphs`` without those after the last one inside Readability's article, when
-    that article holds most (``MIN_AGREEMENT``) of their words; else unchanged."""
-    if len(paragraphs) < 2:
-        return paragraphs
-    article = readability_article(tree)
-    if not article:
-        return paragraphs
-    text = _Text(" ".join(source_text(t) for el in article for t in el.itertext()))
-    words = [_TOKEN.findall(p.lower()) for p in paragraphs]
-    inside = [text.holds(w) for w in words]
-    if not any(inside):
-        return paragraphs
-    agreed = sum(len(w) for w, flag in zip(words, inside, strict=True) if flag)
-    if agreed < MIN_AGREEMENT * sum(map(len, words)):
-        return paragraphs
-    last = max(i for i, flag in enumerate(inside) if flag)
-    return paragraphs[: last + 1]
+    """``paragraphs`` without their tail outside Readability's article (see
+    :meth:`SecondOpinion.trim_tail`)."""
+    return SecondOpinion(tree).trim_tail(paragraphs) if len(paragraphs) >= 2 else paragraphs
