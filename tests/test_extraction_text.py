@@ -501,3 +501,17 @@ def test_a_shops_announcement_bar_is_not_text() -> None:
     text = text_of(el)
     assert "shipping" not in text and removed["banner"] == 1
     assert "Tuesday" in text
+
+
+def test_the_pages_navigation_goes_before_the_scorer_and_a_large_one_stays() -> None:
+    """<nav> is dropped by prune (trafilatura would drop it whole anyway); a <nav> that
+    holds most of the page is its content after all (prune's safety)."""
+    from newscrawl.extraction.prune import prune
+
+    menu = "<nav><ul><li><a href='/'>Home</a></li><li><a href='/news'>News</a></li></ul></nav>"
+    el = parse(f"<html><body>{menu}<article><p>{FILLER}</p></article></body></html>")
+    assert prune(el)["chrome"] == 1
+    assert "News" not in text_of(el) and "Tuesday" in text_of(el)
+    whole = parse(f"<html><body><nav><p>{FILLER}</p><p>{FILLER}</p></nav></body></html>")
+    assert prune(whole)["chrome"] == 0
+    assert "Tuesday" in text_of(whole)
