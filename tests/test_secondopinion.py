@@ -9,7 +9,7 @@ from lxml import etree
 from newscrawl.extraction import extract
 from newscrawl.extraction.decode import parse
 from newscrawl.extraction.dom import text_of
-from newscrawl.extraction.secondopinion import SecondOpinion, readability_article, trim_tail
+from newscrawl.extraction.secondopinion import SecondOpinion, readability_article
 
 STORY = [
     f"Paragraph {n} of the story: the council met on Tuesday evening, debated the harbour "
@@ -105,7 +105,7 @@ def test_the_tail_after_the_article_is_cut_and_the_page_left_as_it_was() -> None
     tree = parse(story_page(cards()))
     before = etree.tostring(tree)
     paragraphs = ["Harbour plan", *STORY, "Story 0", TEASERS[0], "Story 1", TEASERS[1]]
-    assert trim_tail(paragraphs, tree) == ["Harbour plan", *STORY]
+    assert SecondOpinion(tree).trim_tail(paragraphs) == ["Harbour plan", *STORY]
     assert etree.tostring(tree) == before
 
 
@@ -114,9 +114,9 @@ def test_no_cut_when_the_two_disagree_or_nothing_follows() -> None:
     whole; so does text whose last paragraph is inside the article."""
     tree = parse(story_page(cards()))
     mostly_teasers = [STORY[0], *TEASERS, *TEASERS]
-    assert trim_tail(mostly_teasers, tree) == mostly_teasers
-    assert trim_tail(STORY, tree) == STORY
-    assert trim_tail([STORY[0]], tree) == [STORY[0]]
+    assert SecondOpinion(tree).trim_tail(mostly_teasers) == mostly_teasers
+    assert SecondOpinion(tree).trim_tail(STORY) == STORY
+    assert SecondOpinion(tree).trim_tail([STORY[0]]) == [STORY[0]]
 
 
 def test_extract_drops_a_related_story_list_after_the_article() -> None:

@@ -393,9 +393,3 @@ class SecondOpinion:
         # (its blocks without page chrome: they must still hold what trafilatura kept)
         blocks = [p for el in self.article for p in block_paragraphs(el, word_counts(el))]
         return blocks if _held(paragraphs, _Text(" ".join(blocks))) >= MIN_HELD else None
-
-
-def trim_tail(paragraphs: list[str], tree: _Element) -> list[str]:
-    """``paragraphs`` without their tail outside Readability's article (see
-    :meth:`SecondOpinion.trim_tail`)."""
-    return SecondOpinion(tree).trim_tail(paragraphs) if len(paragraphs) >= 2 else paragraphs
