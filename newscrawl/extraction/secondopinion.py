@@ -347,19 +347,15 @@ class _Text:
 
 
 def _shingles(words: list[str]) -> set[tuple[str, ...]]:
-    return {tuple(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
+    return set(zip(*(words[i:] for i in range(SHINGLE)), strict=False))
 
 
-def _inside(paragraphs: list[str], text: _Text) -> list[bool]:
-    return [text.holds(_TOKEN.findall(p.lower())) for p in paragraphs]
-
-
-def _held(paragraphs: list[str], text: _Text, inside: list[bool] | None = None) -> float:
-    """The share of the paragraphs' words in those of them that ``text`` holds."""
-    inside = inside if inside is not None else _inside(paragraphs, text)
-    words = [len(_TOKEN.findall(p)) for p in paragraphs]
-    total = sum(words)
-    return sum(n for n, flag in zip(words, inside, strict=True) if flag) / total if total else 0.0
+def _held(words: list[list[str]], inside: list[bool]) -> float:
+    """The share of all ``words`` (one list a paragraph) in the paragraphs ``inside``."""
+    total = sum(map(len, words))
+    return (
+        sum(len(w) for w, flag in zip(words, inside, strict=True) if flag) / total if total else 0.0
+    )
 
 
 class SecondOpinion:
@@ -374,8 +370,9 @@ class SecondOpinion:
         when that article holds most (``MIN_AGREEMENT``) of their words; else unchanged."""
         if len(paragraphs) < 2 or not self.article:
             return paragraphs
-        inside = _inside(paragraphs, self._text)
-        if _held(paragraphs, self._text, inside) < MIN_AGREEMENT or not any(inside):
+        words = [_TOKEN.findall(p.lower()) for p in paragraphs]
+        inside = [self._text.holds(w) for w in words]
+        if _held(words, inside) < MIN_AGREEMENT or not any(inside):
             return paragraphs
         last = max(i for i, flag in enumerate(inside) if flag)
         return paragraphs[: last + 1]
@@ -387,9 +384,12 @@ class SecondOpinion:
         may keep one block where Readability keeps their container."""
         if not self.article or not paragraphs:
             return None
-        words = sum(len(_TOKEN.findall(p)) for p in paragraphs)
-        if len(self._text.words) < MIN_WIDER * words or _held(paragraphs, self._text) < MIN_HELD:
+        words = [_TOKEN.findall(p.lower()) for p in paragraphs]
+        if len(self._text.words) < MIN_WIDER * sum(map(len, words)):
+            return None
+        if _held(words, [self._text.holds(w) for w in words]) < MIN_HELD:
             return None
         # (its blocks without page chrome: they must still hold what trafilatura kept)
         blocks = [p for el in self.article for p in block_paragraphs(el, word_counts(el))]
-        return blocks if _held(paragraphs, _Text(" ".join(blocks))) >= MIN_HELD else None
+        in_blocks = _Text(" ".join(blocks))
+        return blocks if _held(words, [in_blocks.holds(w) for w in words]) >= MIN_HELD else None
