@@ -144,3 +144,31 @@ def test_byline_finds_what_trafilaturas_extract_author_finds(body: str) -> None:
 def test_byline_skips_bylines_in_comments_and_drops_dates() -> None:
     assert byline(parse(f"<html><body>{_BYLINE_PAGES[1]}</body></html>")) == "Jo Park"
     assert byline(parse(f"<html><body>{_BYLINE_PAGES[2]}</body></html>")) == "Jo Park"
+
+
+def test_a_page_declaring_several_kinds_gets_the_same_type_in_every_process() -> None:
+    """A product page with an FAQ block declares Product and FAQPage: the first kind in
+    ``DECLARED`` decides, not the order of a set (which changes with the hash seed)."""
+    import subprocess
+    import sys
+
+    code = (
+        "from newscrawl.extraction import extract\n"
+        'ld = \'<script type="application/ld+json">[{"@type": "FAQPage"}, '
+        '{"@type": "Product"}, {"@type": "ItemList"}, {"@type": "QAPage"}]</script>\'\n'
+        "p = '<p>' + 'The kettle boils a litre of water in three minutes, quietly. ' * 4 + '</p>'\n"
+        "head = '<head><title>Kettle</title>' + ld + '</head>'\n"
+        "html = '<html>' + head + '<body>' + p * 3 + '</body></html>'\n"
+        "print(extract(html).page_type)\n"
+    )
+    kinds = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={"PYTHONHASHSEED": str(seed), "PATH": "/usr/bin:/bin"},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for seed in range(6)
+    }
+    assert kinds == {"product"}

@@ -17,7 +17,8 @@ from lxml.etree import _Element
 from .article import Article
 from .metadata import ARTICLE_TYPES, Metadata
 
-#: Declared types that mean "not an article", by what they are.
+#: Declared types that mean "not an article", by what they are; the first one a page
+#: declares decides (a product page with an FAQ block is a product).
 DECLARED = {
     "product": "product", "offer": "product", "aggregateoffer": "product",
     "collectionpage": "listing", "itemlist": "listing", "searchresultspage": "listing",
@@ -35,9 +36,9 @@ def page_type(tree: _Element, md: Metadata, article: Article, url: str | None) -
     if declared_article and md.types & {"techarticle"} and not md.published:
         return "documentation"
     if not declared_article:
-        for t in md.types:
-            if t in DECLARED:
-                return DECLARED[t]
+        for t, kind in DECLARED.items():  # (in DECLARED's order: a set's varies by process)
+            if t in md.types:
+                return kind
     path = urlsplit(url).path if url else ""
     if url and LISTING_PATH.search(path) and not declared_article:
         return "listing"
