@@ -245,7 +245,7 @@ def _grab(tree: _Element, strip: bool, weight_classes: bool) -> tuple[list[_Elem
     if top not in score:
         score[top] = _initial(top, weight_classes)
     article = _with_siblings(top, score)
-    return article, sum(chars.get(el) or _length(el) for el in article)
+    return article, sum(chars[el] for el in article)  # (all in the copy's body)
 
 
 def _promote(ranked: list[_Element], score: dict[_Element, float], body: _Element) -> _Element:
@@ -298,11 +298,10 @@ def _with_siblings(top: _Element, score: dict[_Element, float]) -> list[_Element
             if sibling in score and score[sibling] + bonus >= threshold:
                 take = True
             elif sibling.tag == "p":
-                density = _link_density(sibling)
-                length = _length(sibling)
                 own = fold_space(sibling.text_content())
-                take = (length > 80 and density < 0.25) or (
-                    0 < length < 80 and density == 0 and bool(_SENTENCE_END.search(own))
+                density = _link_density(sibling)
+                take = (len(own) > 80 and density < 0.25) or (
+                    0 < len(own) < 80 and density == 0 and bool(_SENTENCE_END.search(own))
                 )
         if take:
             article.append(sibling)
