@@ -515,3 +515,21 @@ def test_the_pages_navigation_goes_before_the_scorer_and_a_large_one_stays() -> 
     whole = parse(f"<html><body><nav><p>{FILLER}</p><p>{FILLER}</p></nav></body></html>")
     assert prune(whole)["chrome"] == 0
     assert "Tuesday" in text_of(whole)
+
+
+def test_once_metadata_is_read_the_head_keeps_only_json_ld() -> None:
+    """Scripts leave the body, JSON-LD (which trafilatura reads) moves to the head, and
+    the head's other elements go: later passes over the tree would pay for them."""
+    from newscrawl.extraction.core import strip_invisible
+
+    tree = parse(
+        "<html><head><title>T</title><meta name='a' content='b'><link rel='canonical' href='/x'>"
+        "<script type='application/ld+json'>{}</script><style>p{}</style></head><body>"
+        "<p>Text<script>track()</script> and more</p>"
+        '<script type=\'application/ld+json\'>{"@type": "NewsArticle"}</script></body></html>'
+    )
+    strip_invisible(tree)
+    head, body = tree.find("head"), tree.find("body")
+    assert [el.get("type") for el in head] == ["application/ld+json"] * 2
+    assert "NewsArticle" in head[1].text
+    assert body.find(".//script") is None and text_of(body) == "Text and more"

@@ -97,6 +97,13 @@ ENCODINGS = {
         story("tunnel").encode() + b"\xff\xfe\xc3", "text/html; charset=utf-8", "The tunnel"),
     "NUL and control characters": (
         western().replace("Genève", "Gen\x00è\x01ve\x1b").encode(), "text/html", WESTERN),
+    "noncharacters U+FFFE and U+FFFF": (
+        western().replace("Genève", "Gen\ufffeève\uffff").encode(), "text/html", WESTERN),
+    "control characters in legacy bytes": (
+        western().replace("Genève", "Gen\x00ève\x07").encode("cp1252"), "text/html", WESTERN),
+    "self-closing doctype and <html/>": (
+        western().replace("<!DOCTYPE html><html>", "<!DOCTYPE html/>\n<html lang=fr/>\n")
+        .encode(), "text/html", WESTERN),
 }  # fmt: skip
 
 
@@ -105,7 +112,7 @@ def test_encodings_come_out_exact(name: str) -> None:
     body, content_type, expected = ENCODINGS[name]
     text = text_of(body, content_type)
     assert expected in text, text[:300]
-    assert "\ufffd" not in text and "\x00" not in text
+    assert "\ufffd" not in text and "\x00" not in text and "\ufffe" not in text
 
 
 @pytest.mark.parametrize("content_type", [None, "text/html", "text/html; charset=utf-8"])

@@ -70,14 +70,19 @@ _INVISIBLE = ("script", "style", "template")
 
 
 def strip_invisible(tree: _Element) -> None:
-    """Remove the body's scripts, styles and templates (their tails stay). JSON-LD moves
-    to ``<head>`` instead: trafilatura reads it too (a ``DiscussionForumPosting`` makes it
-    keep a forum's posts); the head holds no page text, so it is left as it is."""
+    """Remove the body's scripts, styles and templates (their tails stay), and all of the
+    head but its JSON-LD: the metadata has been read, and each later pass over the tree
+    (pruning, trafilatura's copies and cleaning) would pay for its links and metas. The
+    body's JSON-LD moves to the head: trafilatura reads it too (a
+    ``DiscussionForumPosting`` makes it keep a forum's posts)."""
     head, body = tree.find("head"), tree.find("body")
     if body is None:
         etree.strip_elements(tree, *_INVISIBLE, with_tail=False)
         return
     if head is not None:
+        for el in list(head):
+            if el.tag != "script" or el.get("type") != "application/ld+json":
+                head.remove(el)  # (the head's text is not shown: tails go too)
         for script in body.xpath('.//script[@type="application/ld+json"]'):
             drop(script)
             script.tail = None

@@ -21,7 +21,7 @@ from lxml.html import (
     HtmlProcessingInstruction,
     fromstring,
 )
-from trafilatura.utils import load_html, repair_faulty_html
+from trafilatura.utils import load_html
 from w3lib.encoding import (
     html_body_declared_encoding,
     html_to_unicode,
@@ -47,7 +47,17 @@ _WRAPPERS = ("div", "span", "section", "font", "center")
 #: The encoding of undeclared legacy text when detection cannot tell (WHATWG's default).
 LEGACY_DEFAULT = "cp1252"
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Characters XML (and so libxml2) refuses and no page shows: C0 controls but tab and
+#: line breaks, DEL, and the noncharacters U+FFFE and U+FFFF.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+#: The C0 controls and DEL as bytes (the same in UTF-8 and the legacy encodings):
+#: removed from undeclared bytes before decoding, at C speed.
+_CONTROL_BYTES = bytes((*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F))
+_NONCHARACTERS = ("\ufffe", "\uffff")
+#: The start of a doctype that closes itself ("<!DOCTYPE html/>"), which libxml2 misreads.
+_FAULTY_DOCTYPE = re.compile(r"^< ?! ?DOCTYPE[^>]*/[^<>]*>", re.IGNORECASE)
+#: A self-closed <html/> start tag.
+_FAULTY_HTML = re.compile(r"(<html.*?)\s*/>", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _END_OF_DOCUMENT = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
 _INVISIBLE_OPEN = re.compile(r"<(script|style)\b[^>]*>", re.IGNORECASE)
@@ -98,23 +108,31 @@ def decode(html: str | bytes, content_type: str | None = None) -> str:
     Windows-1252 where it cannot tell, with replacement characters.
     """
     if isinstance(html, str):
-        text = html
+        text = _CONTROL.sub("", html)
     elif html.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         _, text = html_to_unicode(content_type, html)
+        text = _CONTROL.sub("", text)
     else:
-        text = _decode_unmarked(html, content_type)
+        try:
+            text = html.decode("utf-8")
+        except UnicodeDecodeError:
+            text = _CONTROL.sub("", _decode_unmarked(html, content_type))
+        else:  # (most pages: their control bytes found in C, not by a regex over the text)
+            if len(html.translate(None, _CONTROL_BYTES)) < len(html):
+                text = _CONTROL.sub("", text)
+            for character in _NONCHARACTERS:
+                if character in text:
+                    text = text.replace(character, "")
     if len(text) > MAX_CHARS:
         text = empty_large_invisible(text)[:MAX_CHARS]
-    return _CONTROL.sub("", repair_mojibake(text))
+    return repair_mojibake(text)
 
 
 def _decode_unmarked(data: bytes, content_type: str | None) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        mixed = _mostly_utf8(data)
-        if mixed is not None:
-            return mixed
+    """Bytes without a byte-order mark that are not valid UTF-8."""
+    mixed = _mostly_utf8(data)
+    if mixed is not None:
+        return mixed
     declared = [
         http_content_type_encoding(content_type) if content_type else None,
         html_body_declared_encoding(data[:4096]),
@@ -208,7 +226,8 @@ def repair_mojibake(text: str) -> str:
 
 
 def parse(text: str) -> HtmlElement:
-    """The page's tree (lxml), or :class:`ExtractionError` ``unparsable``."""
+    """The tree (lxml) of a page's text as :func:`decode` returns it (without the
+    characters XML refuses), or :class:`ExtractionError` ``unparsable``."""
     # lxml refuses a str with an XML encoding declaration, and trafilatura then
     # re-parses the bytes without knowing their encoding (mojibake): drop it
     text = _XML_DECLARATION.sub("", text, count=1)
@@ -216,7 +235,7 @@ def parse(text: str) -> HtmlElement:
     # lxml stops parsing there, losing whatever a broken template put after them
     text = _END_OF_DOCUMENT.sub("", text)
     try:
-        tree = fromstring(repair_faulty_html(text, text[:50].lower()), parser=_PARSER)
+        tree = fromstring(_repair_start(text), parser=_PARSER)
         if tree is None or len(tree) < 1:
             tree = load_html(text)  # trafilatura's fallbacks (bytes, dubious documents)
     except Exception as exc:  # lxml raises a zoo of errors on hostile input
@@ -226,6 +245,18 @@ def parse(text: str) -> HtmlElement:
     if _TOO_DEEP(tree):
         unwrap_chains(tree)
     return tree
+
+
+def _repair_start(text: str) -> str:
+    """A self-closing doctype or <html/> tag at the start of ``text`` opened instead
+    (libxml2 bug 1955915), as trafilatura's ``repair_faulty_html`` does."""
+    if "doctype" in text[:50].lower():
+        first, newline, rest = text.partition("\n")
+        text = _FAULTY_DOCTYPE.sub("", first, count=1) + newline + rest
+    for line in text[:4096].splitlines()[:4]:
+        if "<html" in line and line.endswith("/>"):
+            return _FAULTY_HTML.sub(r"\1>", text, count=1)
+    return text
 
 
 def unwrap_chains(tree: HtmlElement) -> int:
