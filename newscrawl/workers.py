@@ -16,7 +16,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
+import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -97,8 +99,26 @@ def peak_rss(pid: int | str = "self") -> int:
 
 
 def _warm_up() -> None:
-    """Import the extraction stack once per worker, not on its first page."""
+    """Import the extraction stack once per worker, not on its first page, and see that
+    the worker ends with its crawl."""
     import trafilatura  # noqa: F401
+
+    _exit_with_parent()
+
+
+def _exit_with_parent() -> None:
+    """End this worker when its parent process ends. A crawl killed outright (SIGKILL, a
+    cron timeout, the OOM killer) never shuts its pool down, and its idle workers would
+    otherwise wait for work forever, one set more after each such run."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(0)
+
+    threading.Thread(target=watch, name="newscrawl-parent-watch", daemon=True).start()
 
 
 class ExtractorPool:

@@ -138,6 +138,28 @@ def kill(proc: subprocess.Popen[str]) -> None:
     proc.wait(timeout=30)
 
 
+def live_children(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` and that have not ended (zombies count as ended:
+    an orphan's exit status may wait for a reaper that never comes in a container)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue  # ended while we looked
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
 @pytest.fixture
 def site_dir(tmp_path: Path) -> Path:
     """A private copy of the fixture site, which a test may change."""

@@ -11,7 +11,7 @@ from typing import Any
 
 from newscrawl.devserver import SiteServer
 from newscrawl.run import EXIT_LOCKED
-from tests.conftest import REPO, Crawler, goldens, kill, wait_for
+from tests.conftest import REPO, Crawler, alive, goldens, kill, live_children, wait_for
 from tests.site_builder import load_posts, rebuild
 
 
@@ -92,7 +92,11 @@ def test_a_killed_run_is_completed_by_the_next(site_dir: Path, crawler: Crawler)
         parts = lambda: list(crawler.output.glob("gqn/*.jsonl.part"))  # noqa: E731
         assert wait_for(lambda: any(p.stat().st_size > 0 for p in parts()), timeout=120)
         time.sleep(0.3)
+        workers = live_children(proc.pid)  # the extraction pool (and its resource tracker)
+        assert workers
         kill(proc)
+        # the pool never shut down, but its workers end with their crawl
+        assert wait_for(lambda: not any(alive(pid) for pid in workers), timeout=15), workers
         killed_part = parts()
         assert killed_part, "the killed run left its .part file"
         written = killed_part[0].read_bytes().count(b"\n")
