@@ -61,8 +61,17 @@ def test_boilerplate_lines_go_and_sentences_that_share_their_words_stay() -> Non
         "Please fill out this field.",
         "Related Articles:",
         "Related topics & resources",
+        "Customer Reviews",
+        "Regular price Sale price $39.99 USD",
+        "$129.37 $97.27 Save 25%",
+        "Showing 24 of 291 results",
+        "Based on 4,567 reviews",
+        "Registered User",
+        "Jump to navigation Jump to search",
     ]
     sentences = [
+        "The regular price of a harbour permit rose to $40 last year, the council said.",
+        "Customer reviews of the new ferry service were mixed, according to the survey.",
         "Sign in to the council's portal was down for an hour on Monday, officials said.",
         "Residents can learn more about the plan at the library until the end of March.",
         "Posts about the harbour plan drew hundreds of replies on the council's forum.",
@@ -75,9 +84,19 @@ def test_boilerplate_lines_go_and_sentences_that_share_their_words_stay() -> Non
     ]
     kept, dropped = filter_paragraphs(lines + sentences)
     assert kept == sentences
-    assert dropped["ui-label"] == 4 and dropped["reading-time"] == 1 and dropped["share"] == 1
-    assert dropped["ui-prompt"] == 9 and dropped["consent"] == 2
+    assert dropped["ui-label"] == 5 and dropped["reading-time"] == 1 and dropped["share"] == 1
+    assert dropped["ui-prompt"] == 13 and dropped["consent"] == 2 and dropped["price"] == 2
     assert dropped["newsletter"] == 1 and dropped["also-read"] == 2
+
+
+def test_a_price_line_goes_once_and_stays_as_each_products_own() -> None:
+    from newscrawl.extraction.textfilter import filter_paragraphs
+
+    banner = ["Regular price $39.99 USD", FILLER, FILLER.replace("Tuesday", "Friday")]
+    assert filter_paragraphs(banner)[0] == banner[1:]
+    grid = [f"{kind} pack, 45 litres, for long trips on rough ground" for kind in "ABCD"]
+    grid = [line for item in grid for line in (item, "Save 40%")]
+    assert filter_paragraphs(grid)[0] == grid
 
 
 def test_a_byline_goes_once_and_stays_as_each_items_own() -> None:
@@ -533,3 +552,15 @@ def test_once_metadata_is_read_the_head_keeps_only_json_ld() -> None:
     assert [el.get("type") for el in head] == ["application/ld+json"] * 2
     assert "NewsArticle" in head[1].text
     assert body.find(".//script") is None and text_of(body) == "Text and more"
+
+
+def test_inline_code_stays_in_its_sentence_and_a_code_block_stands_apart() -> None:
+    text = extract(
+        page(
+            "<p>Old pages were a mess of <code>&lt;table&gt;</code> tags and"
+            " <code>&lt;font&gt;</code> tags held together with spacer images.</p>"
+            "<pre><code>SELECT name FROM users;</code></pre>"
+        )
+    ).text
+    assert "a mess of <table> tags and <font> tags held together" in text
+    assert "\n\nSELECT name FROM users;\n\n" in text

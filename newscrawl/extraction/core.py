@@ -56,6 +56,9 @@ _TAG = re.compile(r"<[a-zA-Z!]")
 _SPACED = frozenset(("lb", "cell", "graphic")) | SEPARATING
 #: trafilatura's output elements that are paragraphs of their own.
 _BLOCKS = frozenset(("p", "head", "item", "quote", "code", "row", "list", "table", "div"))
+#: trafilatura's elements of running text: a <code> inside one is inline (``<p>a mess of
+#: <code>&lt;table&gt;</code> tags</p>``), not a code block, and stays in the sentence.
+_RUNNING_TEXT = frozenset(("p", "head", "item", "cell", "hi", "ref", "del"))
 
 
 #: Pages of many like blocks (items, posts, sections), where Readability's wider article
@@ -93,20 +96,20 @@ def strip_invisible(tree: _Element) -> None:
 def paragraphs_from_body(body: _Element | None) -> list[str]:
     """Paragraphs of trafilatura's output tree: every block element starts a new one.
 
-    Inline elements (emphasis, links, line breaks, table cells) stay within their
-    paragraph; text after a nested block becomes a paragraph of its own.
+    Inline elements (emphasis, links, inline code, line breaks, table cells) stay
+    within their paragraph; text after a nested block becomes a paragraph of its own.
     """
     writer = ParagraphWriter()
 
-    def visit(el: _Element) -> None:
-        block = el.tag in _BLOCKS
+    def visit(el: _Element, parent: str = "") -> None:
+        block = el.tag in _BLOCKS and not (el.tag == "code" and parent in _RUNNING_TEXT)
         if block:
             writer.end()
         elif el.tag in _SPACED:
             writer.space()
         writer.add(el.text)
         for child in el:
-            visit(child)
+            visit(child, el.tag)
             writer.add(child.tail)
         if block:
             writer.end()

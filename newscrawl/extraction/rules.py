@@ -256,7 +256,9 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"|tags|categories|posts|menu|close|search|home|back|next|previous|reply|report"
             r"|learn more|read more|show more|load more|see more|view more|view all|see all"
             r"|show all|add to (cart|bag|basket|wishlist)|buy now|shop now|follow( us)?"
-            r"|subscribe|subscribe now|all rights reserved\.?|copyright)\s*[:.!»›>]*$"
+            r"|subscribe|subscribe now|all rights reserved\.?|copyright|customer reviews"
+            r"|contact sales|talk to sales|tell me more|start building|open (the )?app"
+            r"|(trending|popular|recent) searches|reaction score)\s*[:.!»›>]*$"
         ),
         max_words=5,
     ),
@@ -280,9 +282,28 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"|book (a|your) (free )?(discovery |strategy )?(call|consultation)( today)?"
             r"|added to (your )?cart.{0,40}|(customers|people) who (viewed|bought) this item also"
             r" (viewed|bought)|(your )?browsing history|returns (&|and) exchanges accepted"
-            r"|ships from:? [\w ,.]{1,30})\s*[:.!»›>]*$"
+            r"|ships from:? [\w ,.]{1,30}"
+            # shop chrome: result counts, ratings, stock notices
+            r"|showing \d+([–-]\d+)? of [\d,]+( results| products| items)?"
+            r"|based on [\d,]+ reviews?|notify me( when (it'?s )?(back in stock|available))?"
+            # account prompts and forum ranks
+            r"|click here to (log ?-?in|sign ?-?in|register|sign ?-?up)"
+            r"|already (have an account|a member|registered)\??\s*(log ?in|sign ?in)?"
+            r"|(new|junior|senior|active|registered|well-known|\d+\+? years?) (member|user)"
+            r"|jump to (navigation|search|content)( jump to (navigation|search|content))*)"
+            r"\s*[:.!»›>]*$"
         ),
         max_words=20,
+    ),
+    LineRule(
+        "price",  # a price with its label or action: a shop's chrome once, a grid's items' own
+        _line(
+            r"^(((regular|sale|original|list|unit) price\s*"
+            r"([$€£¥]\s?[\d.,]+(\s*(usd|eur|gbp))?\s*)*)+"
+            r"|([$€£¥]\s?[\d.,]+\s*)*"
+            r"(add to (cart|bag|basket)|save (up to )?(\d+%|[$€£¥]\s?[\d.,]+)))\s*[:.!»›>]*$"
+        ),
+        per_item=True,
     ),
     LineRule(
         "category-tags",
