@@ -224,7 +224,8 @@ LINE_RULES: tuple[LineRule, ...] = (
         _line(
             r"\b(earns? (us )?(a )?(small )?(commission|fee)|affiliate (links?|commissions?)"
             r"|as an amazon associate|products are (chosen|selected) independently"
-            r"|we buy all the products we test|may receive compensation)\b"
+            r"|we buy all the products we test|may receive compensation"
+            r"|(is|are) (reader-supported|supported by (affiliate )?commissions))\b"
         ),
         max_words=60,
     ),
@@ -278,10 +279,13 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"|añadir al carrito|stay connected( with (me|us))?|connect with us"
             r"|follow (the author|us on \w+( (and|&) \w+)?)|why trust us\??|pin (it )?for later"
             r"|(get|request) (a|your) free (quote|consultation|estimate)( today| now)?"
-            r"|start (a|your) free trial( today| now)?|chat with (an expert|us|our team)"
+            r"|start (a|your) free trial( today| now)?"
+            r"|(questions\?\s*)?chat with (an expert|us|our team)"
+            r"|learn how to get started|.{0,50}\s[-–|:]\s*shop now"
             r"|book (a|your) (free )?(discovery |strategy )?(call|consultation)( today)?"
             r"|added to (your )?cart.{0,40}|(customers|people) who (viewed|bought) this item also"
-            r" (viewed|bought)|(your )?browsing history|returns (&|and) exchanges accepted"
+            r" (viewed|bought)|(your )?browsing history"
+            r"|returns (&|and) exchanges (accepted|not accepted)( within \d+ days)?"
             r"|ships from:? [\w ,.]{1,30}"
             # shop chrome: result counts, ratings, stock notices
             r"|showing \d+([–-]\d+)? of [\d,]+( results| products| items)?"
