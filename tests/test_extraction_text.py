@@ -570,3 +570,19 @@ def test_inline_code_stays_in_its_sentence_and_a_code_block_stands_apart() -> No
     ).text
     assert "a mess of <table> tags and <font> tags held together" in text
     assert "\n\nSELECT name FROM users;\n\n" in text
+
+
+def test_a_dialog_of_the_site_banner_goes_and_one_in_the_article_stays() -> None:
+    from newscrawl.extraction.prune import prune
+
+    blurb = "Our network consists of 183 communities, the most trusted place to learn and share."
+    drawer = "Size guide: the sheets fit mattresses up to 16 inches deep, 12 to 16 being best."
+    tree = parse(
+        "<html><body><header><a href='/'>Logo</a><div role='dialog'><h4>Our network</h4>"
+        f"<p>{blurb}</p></div></header><main><article><h1>Harbour plan</h1><p>{FILLER}</p>"
+        f"<div role='dialog'><p>{drawer}</p></div></article></main></body></html>"
+    )
+    removed = prune(tree)
+    text = text_of(tree.find("body"))
+    assert removed["dialog"] == 1 and blurb not in text
+    assert drawer in text and FILLER in text

@@ -21,7 +21,7 @@ from lxml import etree
 from lxml.etree import _Element
 
 from .dom import WORD, drop, text_of, word_counts
-from .rules import ELEMENT_RULES, ElementRule
+from .rules import DIALOG_ROLES, ELEMENT_RULES, ElementRule
 
 MAX_SHARE = 0.3
 #: Hidden elements may be larger (a page does not show them), but not most of the page.
@@ -112,6 +112,17 @@ def matching_rule(
     return None
 
 
+def in_site_header(el: _Element) -> bool:
+    """Inside the page's banner (a ``<header>`` or ``role="banner"`` outside any
+    ``<article>`` or ``<main>``), not an article's own header (headline, byline)."""
+    banner = False
+    for node in el.iterancestors():
+        if node.tag in ("article", "main"):
+            return False
+        banner = banner or node.tag == "header" or (node.get("role") or "").lower() == "banner"
+    return banner
+
+
 def is_hidden(el: _Element) -> bool:
     """Hidden by attribute or inline style (not ``aria-hidden``: carousels use it for
     slides that are merely off screen), unless a reader can reveal it: the closed panel
@@ -184,6 +195,8 @@ def prune(
             large = counts.get(el, 0) <= HIDDEN_MAX_SHARE * total
         elif (rule := matching_rule(el, rules, memo)) is not None:
             kind, large = rule.kind, rule.large
+        elif (el.get("role") or "").lower() in DIALOG_ROLES and in_site_header(el):
+            kind = "dialog"
         if kind is None:
             continue
         if not large and (

@@ -36,6 +36,12 @@ def _set(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
+#: ARIA roles of windows over the page. One opened from the site's banner (a site
+#: switcher, a search or account panel) is chrome; elsewhere a dialog may hold the
+#: page's own text (a product's description in a drawer), so only there are they pruned.
+DIALOG_ROLES = frozenset(("dialog", "alertdialog"))
+
+
 ELEMENT_RULES: tuple[ElementRule, ...] = (
     ElementRule(
         "hidden",
