@@ -577,12 +577,28 @@ def test_a_dialog_of_the_site_banner_goes_and_one_in_the_article_stays() -> None
 
     blurb = "Our network consists of 183 communities, the most trusted place to learn and share."
     drawer = "Size guide: the sheets fit mattresses up to 16 inches deep, 12 to 16 being best."
-    tree = parse(
-        "<html><body><header><a href='/'>Logo</a><div role='dialog'><h4>Our network</h4>"
-        f"<p>{blurb}</p></div></header><main><article><h1>Harbour plan</h1><p>{FILLER}</p>"
+    tree = parse(  # (a banner holding the page's <h1> stays: only its dialog goes)
+        "<html><body><header><h1>Harbour plan</h1><div role='dialog'><h4>Our network</h4>"
+        f"<p>{blurb}</p></div></header><main><article><p>{FILLER}</p>"
         f"<div role='dialog'><p>{drawer}</p></div></article></main></body></html>"
     )
     removed = prune(tree)
     text = text_of(tree.find("body"))
     assert removed["dialog"] == 1 and blurb not in text
-    assert drawer in text and FILLER in text
+    assert drawer in text and FILLER in text and "Harbour plan" in text
+
+
+def test_the_site_banner_goes_and_the_articles_own_header_stays() -> None:
+    from newscrawl.extraction.prune import prune
+
+    promo = "Spring sale: save up to 20% on every harbour tour booked before the end of May."
+    dek = "The council will publish the full report next week, after months of debate."
+    tree = parse(
+        f"<html><body><header><a href='/'>Logo</a><p>{promo}</p></header><main><article>"
+        f"<header><h1>Harbour plan</h1><p>{dek}</p></header><p>{FILLER}</p>"
+        "</article></main></body></html>"
+    )
+    removed = prune(tree)
+    text = text_of(tree.find("body"))
+    assert removed["banner"] == 1 and promo not in text
+    assert dek in text and FILLER in text

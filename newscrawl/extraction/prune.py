@@ -21,7 +21,7 @@ from lxml import etree
 from lxml.etree import _Element
 
 from .dom import WORD, drop, text_of, word_counts
-from .rules import DIALOG_ROLES, ELEMENT_RULES, ElementRule
+from .rules import ARTICLE_TAGS, BANNER_TAGS, DIALOG_ROLES, ELEMENT_RULES, ElementRule
 
 MAX_SHARE = 0.3
 #: Hidden elements may be larger (a page does not show them), but not most of the page.
@@ -112,14 +112,20 @@ def matching_rule(
     return None
 
 
+def in_site_banner(el: _Element) -> bool:
+    """Outside any ``<article>`` or ``<main>``: a ``<header>`` there is the site's
+    banner, not an article's own header (headline, dek, byline)."""
+    return not any(node.tag in ARTICLE_TAGS for node in el.iterancestors())
+
+
 def in_site_header(el: _Element) -> bool:
-    """Inside the page's banner (a ``<header>`` or ``role="banner"`` outside any
-    ``<article>`` or ``<main>``), not an article's own header (headline, byline)."""
+    """Inside the site's banner (a ``<header>`` or ``role="banner"`` outside any
+    ``<article>`` or ``<main>``)."""
     banner = False
     for node in el.iterancestors():
-        if node.tag in ("article", "main"):
+        if node.tag in ARTICLE_TAGS:
             return False
-        banner = banner or node.tag == "header" or (node.get("role") or "").lower() == "banner"
+        banner = banner or node.tag in BANNER_TAGS or (node.get("role") or "").lower() == "banner"
     return banner
 
 
@@ -180,7 +186,7 @@ def prune(
     h1_holders = {anc for h1 in root.iter("h1") for anc in h1.iterancestors()}
     removed: Counter[str] = Counter()
     doomed: list[_Element] = []
-    tagged = frozenset().union(*(rule.tags for rule in rules))
+    tagged = frozenset().union(*(rule.tags for rule in rules)) | BANNER_TAGS
     memo: dict[tuple[str, str, str], list[ElementRule]] = {}
     walker = etree.iterwalk(root, events=("start",))
     for _, el in walker:
@@ -197,6 +203,8 @@ def prune(
             kind, large = rule.kind, rule.large
         elif (el.get("role") or "").lower() in DIALOG_ROLES and in_site_header(el):
             kind = "dialog"
+        elif el.tag in BANNER_TAGS and in_site_banner(el):
+            kind = "banner"
         if kind is None:
             continue
         if not large and (
