@@ -593,12 +593,14 @@ def test_the_site_banner_goes_and_the_articles_own_header_stays() -> None:
 
     promo = "Spring sale: save up to 20% on every harbour tour booked before the end of May."
     dek = "The council will publish the full report next week, after months of debate."
+    tagline = "Harbour Times: news from the waterfront, every day since 1894."
     tree = parse(
-        f"<html><body><header><a href='/'>Logo</a><p>{promo}</p></header><main><article>"
+        f"<html><body><header><a href='/'>Logo</a><p>{promo}</p></header>"
+        f"<div role='banner'><p>{tagline}</p></div><main><article>"
         f"<header><h1>Harbour plan</h1><p>{dek}</p></header><p>{FILLER}</p>"
         "</article></main></body></html>"
     )
     removed = prune(tree)
     text = text_of(tree.find("body"))
-    assert removed["banner"] == 1 and promo not in text
+    assert removed["banner"] == 2 and promo not in text and tagline not in text
     assert dek in text and FILLER in text

@@ -112,6 +112,10 @@ def matching_rule(
     return None
 
 
+def _banner(el: _Element) -> bool:
+    return el.tag in BANNER_TAGS or (el.get("role") or "").lower() == "banner"
+
+
 def in_site_banner(el: _Element) -> bool:
     """Outside any ``<article>`` or ``<main>``: a ``<header>`` there is the site's
     banner, not an article's own header (headline, dek, byline)."""
@@ -125,7 +129,7 @@ def in_site_header(el: _Element) -> bool:
     for node in el.iterancestors():
         if node.tag in ARTICLE_TAGS:
             return False
-        banner = banner or node.tag in BANNER_TAGS or (node.get("role") or "").lower() == "banner"
+        banner = banner or _banner(node)
     return banner
 
 
@@ -203,7 +207,7 @@ def prune(
             kind, large = rule.kind, rule.large
         elif (el.get("role") or "").lower() in DIALOG_ROLES and in_site_header(el):
             kind = "dialog"
-        elif el.tag in BANNER_TAGS and in_site_banner(el):
+        elif _banner(el) and in_site_banner(el):
             kind = "banner"
         if kind is None:
             continue

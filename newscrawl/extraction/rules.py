@@ -36,9 +36,10 @@ def _set(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-#: The site's banner: a <header> outside any of ARTICLE_TAGS (its menus, promotions and
-#: tagline are chrome). An article's own <header> (headline, dek, byline) is inside the
-#: article, and a banner holding the page's <h1> stays too (prune's guard).
+#: The site's banner: a <header> (or an element of role="banner") outside any of
+#: ARTICLE_TAGS (its menus, promotions and tagline are chrome). An article's own
+#: <header> (headline, dek, byline) is inside the article, and a banner holding the
+#: page's <h1> stays too (prune's guard).
 BANNER_TAGS = frozenset(("header",))
 ARTICLE_TAGS = frozenset(("article", "main"))
 #: ARIA roles of windows over the page. One opened from the site's banner (a site
