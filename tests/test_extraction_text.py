@@ -530,7 +530,7 @@ def test_a_shops_announcement_bar_is_not_text() -> None:
 
 def test_the_pages_navigation_goes_before_the_scorer_and_a_large_one_stays() -> None:
     """<nav> is dropped by prune (trafilatura would drop it whole anyway); a <nav> that
-    holds most of the page is its content after all (prune's safety)."""
+    holds nearly all of the page is its content after all (a theme left it unclosed)."""
     from newscrawl.extraction.prune import prune
 
     menu = "<nav><ul><li><a href='/'>Home</a></li><li><a href='/news'>News</a></li></ul></nav>"
@@ -604,3 +604,15 @@ def test_the_site_banner_goes_and_the_articles_own_header_stays() -> None:
     text = text_of(tree.find("body"))
     assert removed["banner"] == 2 and promo not in text and tagline not in text
     assert dek in text and FILLER in text
+
+
+def test_a_mega_menu_goes_unless_it_holds_the_headline() -> None:
+    from newscrawl.extraction.prune import prune
+
+    # a mega menu of about half the page's words (more than most rules may remove)
+    menu = " ".join(f"<a href='/{i}'>Section {i}</a>" for i in range(20))
+    story = f"<p>{FILLER}</p>"
+    tree = parse(f"<html><body><nav>{menu}</nav><main>{story}</main></body></html>")
+    assert prune(tree)["chrome"] == 1 and "Section 7" not in text_of(tree.find("body"))
+    tree = parse(f"<html><body><nav><h1>Harbour plan</h1>{menu}</nav>{story}</body></html>")
+    assert prune(tree)["chrome"] == 0 and "Harbour plan" in text_of(tree.find("body"))

@@ -4,8 +4,8 @@ An element is removed when a rule matches its class/id tokens or its tag, or
 when it is hidden (``hidden``, ``display:none``, ``visibility:hidden``, unless a
 reader can open it: accordions, tabs), a closed ``<details>`` menu or a table of
 contents (in-page links that repeat the headings). Safety: an
-element that holds more than ``MAX_SHARE`` of the page's words, or the page's
-``h1``, is kept unless its rule allows large removals (comments, related lists):
+element that holds more than its rule's ``max_share`` of the page's words (most
+rules: ``MAX_SHARE``; comments, related lists: any), or the page's ``h1``, is kept:
 a stray ``social`` class on an article wrapper must not take the article with it.
 """
 
@@ -21,9 +21,8 @@ from lxml import etree
 from lxml.etree import _Element
 
 from .dom import WORD, drop, text_of, word_counts
-from .rules import ARTICLE_TAGS, BANNER_TAGS, DIALOG_ROLES, ELEMENT_RULES, ElementRule
+from .rules import ARTICLE_TAGS, BANNER_TAGS, DIALOG_ROLES, ELEMENT_RULES, MAX_SHARE, ElementRule
 
-MAX_SHARE = 0.3
 #: Hidden elements may be larger (a page does not show them), but not most of the page.
 HIDDEN_MAX_SHARE = 0.6
 _SPLIT = re.compile(r"[-_]+")
@@ -199,21 +198,18 @@ def prune(
         if not el.attrib and el.tag not in tagged:
             continue  # most elements: no attribute, no rule for their tag
         kind: str | None = None
-        large = False
-        if is_hidden(el):
-            kind = "hidden"
-            large = counts.get(el, 0) <= HIDDEN_MAX_SHARE * total
+        limit, keep_headline = MAX_SHARE, True
+        if is_hidden(el):  # (a hidden headline is a copy: it goes too)
+            kind, limit, keep_headline = "hidden", HIDDEN_MAX_SHARE, False
         elif (rule := matching_rule(el, rules, memo)) is not None:
-            kind, large = rule.kind, rule.large
+            kind, limit = rule.kind, rule.max_share
         elif (el.get("role") or "").lower() in DIALOG_ROLES and in_site_header(el):
             kind = "dialog"
         elif _banner(el) and in_site_banner(el):
             kind = "banner"
-        if kind is None:
+        if kind is None or counts.get(el, 0) > limit * total:
             continue
-        if not large and (
-            counts.get(el, 0) > MAX_SHARE * total or el in h1_holders or el.tag == "h1"
-        ):
+        if keep_headline and (el in h1_holders or el.tag == "h1"):
             continue
         doomed.append(el)
         removed[kind] += 1

@@ -16,6 +16,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+#: An element rule removes elements holding at most this share of the page's words.
+MAX_SHARE = 0.3
+
 
 @dataclass(frozen=True, eq=False)
 class ElementRule:
@@ -25,9 +28,10 @@ class ElementRule:
     names: frozenset[str] = frozenset()  # whole class values or ids
     parts: frozenset[str] = frozenset()  # parts of class values or ids
     tags: frozenset[str] = frozenset()  # element names
-    #: May it remove an element holding a large share of the page's words?
-    #: (False: such an element is more likely the article with a stray class.)
-    large: bool = False
+    #: The largest share of the page's words an element it removes may hold: a larger
+    #: one is more likely the article with a stray class. (One holding the page's <h1>
+    #: stays whatever its size.)
+    max_share: float = MAX_SHARE
     #: Only elements holding at least this many words (0: any).
     min_words: int = 0
 
@@ -97,7 +101,7 @@ ELEMENT_RULES: tuple[ElementRule, ...] = (
             "nav-links crp_related yarpp-related related-articles"
         ),
         parts=_set("related relatedposts yarpp"),
-        large=True,
+        max_share=1.0,
     ),
     ElementRule(
         "newsletter",
@@ -128,7 +132,7 @@ ELEMENT_RULES: tuple[ElementRule, ...] = (
         ),
     ),
     # (a consent dialog may be longer than a short page's text: removed whatever its size)
-    ElementRule("consent", parts=_set("cookie cookies consent gdpr onetrust"), large=True),
+    ElementRule("consent", parts=_set("cookie cookies consent gdpr onetrust"), max_share=1.0),
     ElementRule("breadcrumbs", parts=_set("breadcrumb breadcrumbs crumbs")),
     # a shop's site-wide strip of offers above the header ("Free shipping on orders $40+"),
     # often one slide per country, all in the markup
@@ -136,10 +140,13 @@ ELEMENT_RULES: tuple[ElementRule, ...] = (
         "banner",
         names=_set("announcement-bar announcementbar announcement-bar-section promo-bar promobar"),
     ),
-    # the page's navigation: trafilatura drops it whole anyway; gone before it runs, no
-    # pass after pays for it (a large one stays: prune's safety). <footer> and <aside>
-    # measured worse: a post's footer, a product's side column sway the scorer's choice.
-    ElementRule("chrome", tags=_set("nav")),
+    # the page's navigation: gone before trafilatura runs, no pass after pays for it,
+    # and a mega menu that outweighs a thin page's text (measured up to 3/4 of its
+    # words) is not kept as its content. One holding nearly all of the page is its
+    # content after all: a theme left it unclosed.
+    # <footer> and <aside> measured worse: a post's footer, a product's side column
+    # sway the scorer's choice.
+    ElementRule("chrome", tags=_set("nav"), max_share=0.9),
     # a video player's controls and dialogs ("Chapters", "This is a modal window.")
     ElementRule("player", names=_set("video-js vjs-control-bar vjs-modal-dialog vjs-menu")),
 )
