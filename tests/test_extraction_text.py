@@ -71,11 +71,17 @@ def test_boilerplate_lines_go_and_sentences_that_share_their_words_stay() -> Non
         "Returns & exchanges accepted within 30 days",
         "Questions? Chat with an expert.",
         "End of Season Sale - Shop Now",
+        "Sign in or create your free account to comment,",
+        "Email: desk@harbour-times.example",
+        "Join the Facebook group– https://www.facebook.com/HarbourTimes",
+        "You're browsing the Harbour Times boards as a guest. Sign up to post messages.",
+        "Did you make one of my recipes? Please leave a star rating below.",
     ]
     sentences = [
         "The regular price of a harbour permit rose to $40 last year, the council said.",
         "Customer reviews of the new ferry service were mixed, according to the survey.",
         "The harbour museum is supported by readers and donors, its director said.",
+        "The council posted the plan at https://www.facebook.com/harbour on Tuesday night.",
         "Sign in to the council's portal was down for an hour on Monday, officials said.",
         "Residents can learn more about the plan at the library until the end of March.",
         "Posts about the harbour plan drew hundreds of replies on the council's forum.",
@@ -85,13 +91,17 @@ def test_boilerplate_lines_go_and_sentences_that_share_their_words_stay() -> Non
         "Related articles in the council's archive show the plan was first debated in 1998.",
         FILLER,
         # (these keep the drop under the safety backup's share)
-        FILLER.replace("Tuesday", "Friday"),
-        FILLER.replace("Tuesday", "Monday"),
+        *(FILLER.replace("Tuesday", day) for day in ("Friday", "Monday", "Sunday", "Saturday")),
     ]
     kept, dropped = filter_paragraphs(lines + sentences)
     assert kept == sentences
     assert dropped["ui-label"] == 5 and dropped["reading-time"] == 1 and dropped["share"] == 1
-    assert dropped["ui-prompt"] == 16 and dropped["consent"] == 2 and dropped["price"] == 2
+    assert (
+        dropped["ui-prompt"] == 19
+        and dropped["reader-prompt"] == 2
+        and dropped["consent"] == 2
+        and dropped["price"] == 2
+    )
     assert dropped["newsletter"] == 1 and dropped["also-read"] == 2
 
 

@@ -290,7 +290,12 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"|(sort (and|&) filter|filter (and|&) sort)|sort by:?|please fill (out|in) this field"
             r"|out of stock|free shipping\b.{0,40}"
             r"|you are not logged in\.?|(create an account|log ?in|sign ?in|register)"
-            r"( or (sign ?in|log ?in|register|create an account))? to (comment|reply|post).{0,40}"
+            r"( or (sign ?in|log ?in|register|create (an|your)( free)? account))?"
+            r" to (comment|reply|post).{0,40}"
+            r"|sign up for a new account in our community\b.{0,40}"
+            r"|(e-?mail|contact)( us| me)?:?\s*[\w.+-]+@[\w-]+(\.[\w-]+)+"
+            r"|.{0,60}https?://(www\.)?(facebook|twitter|x|instagram|linkedin|youtube|tiktok"
+            r"|pinterest)\.com/\S*"
             r"|you (need|must) (to )?be (a member|logged in|registered).{0,60}"
             r"|this topic was automatically closed.{0,80}|join date:?.{0,20}|posts: [\d,.]+"
             r"|advertiser disclosure|back to (blogs?|news|articles|home|results)"
@@ -317,6 +322,14 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"\s*[:.!»›>]*$"
         ),
         max_words=20,
+    ),
+    LineRule(
+        "reader-prompt",  # longer asks of the reader: sign up to post, rate the recipe
+        _line(
+            r"^(you'?re (browsing|viewing) .{0,60} as a guest\b"
+            r"|did you (make|try) (this|one of (my|our)|my|our) recipes?\?).{0,300}$"
+        ),
+        max_words=50,
     ),
     LineRule(
         "price",  # a price with its label or action: a shop's chrome once, a grid's items' own
