@@ -606,13 +606,16 @@ def test_the_site_banner_goes_and_the_articles_own_header_stays() -> None:
     tagline = "Harbour Times: news from the waterfront, every day since 1894."
     tree = parse(
         f"<html><body><header><a href='/'>Logo</a><p>{promo}</p></header>"
-        f"<div role='banner'><p>{tagline}</p></div><main><article>"
+        f"<div role='banner'><p>{tagline}</p></div>"
+        "<div id='site-header'><a href='/cart'>Cart</a> No products in the cart.</div>"
+        "<main><article>"
         f"<header><h1>Harbour plan</h1><p>{dek}</p></header><p>{FILLER}</p>"
         "</article></main></body></html>"
     )
     removed = prune(tree)
     text = text_of(tree.find("body"))
-    assert removed["banner"] == 2 and promo not in text and tagline not in text
+    assert removed["banner"] == 3 and promo not in text and tagline not in text
+    assert "cart" not in text
     assert dek in text and FILLER in text
 
 

@@ -140,6 +140,8 @@ ELEMENT_RULES: tuple[ElementRule, ...] = (
         "banner",
         names=_set("announcement-bar announcementbar announcement-bar-section promo-bar promobar"),
     ),
+    # the site's banner written as a <div> (a <header> is BANNER_TAGS')
+    ElementRule("banner", names=_set("site-header masthead site-masthead topbar top-bar")),
     # the page's navigation: gone before trafilatura runs, no pass after pays for it,
     # and a mega menu that outweighs a thin page's text (measured up to 3/4 of its
     # words) is not kept as its content. One holding nearly all of the page is its
