@@ -598,22 +598,26 @@ def test_a_dialog_of_the_site_banner_goes_and_one_in_the_article_stays() -> None
     assert drawer in text and FILLER in text and "Harbour plan" in text
 
 
-def test_the_site_banner_goes_and_the_articles_own_header_stays() -> None:
+def test_the_site_banner_and_sidebar_go_and_the_articles_own_stay() -> None:
     from newscrawl.extraction.prune import prune
 
     promo = "Spring sale: save up to 20% on every harbour tour booked before the end of May."
     dek = "The council will publish the full report next week, after months of debate."
     tagline = "Harbour Times: news from the waterfront, every day since 1894."
+    fact = "Fact box: the harbour was built in 1852 and last dredged in 1990."
     tree = parse(
         f"<html><body><header><a href='/'>Logo</a><p>{promo}</p></header>"
         f"<div role='banner'><p>{tagline}</p></div>"
         "<div id='site-header'><a href='/cart'>Cart</a> No products in the cart.</div>"
         "<main><article>"
         f"<header><h1>Harbour plan</h1><p>{dek}</p></header><p>{FILLER}</p>"
-        "</article></main></body></html>"
+        f"<aside><p>{fact}</p></aside></article></main>"
+        "<aside><h3>Popular this week</h3><p>Ferry timetable changes again</p></aside>"
+        "</body></html>"
     )
     removed = prune(tree)
     text = text_of(tree.find("body"))
+    assert removed["sidebar"] == 1 and "Popular" not in text and fact in text
     assert removed["banner"] == 3 and promo not in text and tagline not in text
     assert "cart" not in text
     assert dek in text and FILLER in text

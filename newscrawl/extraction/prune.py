@@ -21,7 +21,14 @@ from lxml import etree
 from lxml.etree import _Element
 
 from .dom import WORD, drop, text_of, word_counts
-from .rules import ARTICLE_TAGS, BANNER_TAGS, DIALOG_ROLES, ELEMENT_RULES, MAX_SHARE, ElementRule
+from .rules import (
+    ARTICLE_TAGS,
+    DIALOG_ROLES,
+    ELEMENT_RULES,
+    MAX_SHARE,
+    SITE_CHROME_TAGS,
+    ElementRule,
+)
 
 #: Hidden elements may be larger (a page does not show them), but not most of the page.
 HIDDEN_MAX_SHARE = 0.6
@@ -112,13 +119,17 @@ def matching_rule(
 
 
 def _banner(el: _Element) -> bool:
-    return el.tag in BANNER_TAGS or (el.get("role") or "").lower() == "banner"
+    return el.tag == "header" or (el.get("role") or "").lower() == "banner"
 
 
-def in_site_banner(el: _Element) -> bool:
-    """Outside any ``<article>`` or ``<main>``: a ``<header>`` there is the site's
+def site_chrome(el: _Element) -> str | None:
+    """The kind of site chrome ``el`` is (``SITE_CHROME_TAGS``, or ``role="banner"``) when
+    it lies outside any ``<article>`` or ``<main>``: a ``<header>`` there is the site's
     banner, not an article's own header (headline, dek, byline)."""
-    return not any(node.tag in ARTICLE_TAGS for node in el.iterancestors())
+    kind = SITE_CHROME_TAGS.get(el.tag) or ("banner" if _banner(el) else None)
+    if kind is None or any(node.tag in ARTICLE_TAGS for node in el.iterancestors()):
+        return None
+    return kind
 
 
 def in_site_header(el: _Element) -> bool:
@@ -189,7 +200,7 @@ def prune(
     h1_holders = {anc for h1 in root.iter("h1") for anc in h1.iterancestors()}
     removed: Counter[str] = Counter()
     doomed: list[_Element] = []
-    tagged = frozenset().union(*(rule.tags for rule in rules)) | BANNER_TAGS
+    tagged = frozenset().union(*(rule.tags for rule in rules)) | SITE_CHROME_TAGS.keys()
     memo: dict[tuple[str, str, str], list[ElementRule]] = {}
     walker = etree.iterwalk(root, events=("start",))
     for _, el in walker:
@@ -205,8 +216,8 @@ def prune(
             kind, limit = rule.kind, rule.max_share
         elif (el.get("role") or "").lower() in DIALOG_ROLES and in_site_header(el):
             kind = "dialog"
-        elif _banner(el) and in_site_banner(el):
-            kind = "banner"
+        else:
+            kind = site_chrome(el)
         if kind is None or counts.get(el, 0) > limit * total:
             continue
         if keep_headline and (el in h1_holders or el.tag == "h1"):

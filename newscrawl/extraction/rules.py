@@ -40,11 +40,12 @@ def _set(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-#: The site's banner: a <header> (or an element of role="banner") outside any of
-#: ARTICLE_TAGS (its menus, promotions and tagline are chrome). An article's own
-#: <header> (headline, dek, byline) is inside the article, and a banner holding the
-#: page's <h1> stays too (prune's guard).
-BANNER_TAGS = frozenset(("header",))
+#: The site's own chrome, by tag, outside any of ARTICLE_TAGS: its banner (menus,
+#: promotions, tagline) and its sidebar; the kind each is counted as. An article's own
+#: <header> or <aside> (headline and byline; a pull quote, a fact box) is inside the
+#: article, and an element holding the page's <h1> stays too (prune's guard). (A site's
+#: <footer> measured worse: it changes which block trafilatura picks on service pages.)
+SITE_CHROME_TAGS = {"header": "banner", "aside": "sidebar"}
 ARTICLE_TAGS = frozenset(("article", "main"))
 #: ARIA roles of windows over the page. One opened from the site's banner (a site
 #: switcher, a search or account panel) is chrome; elsewhere a dialog may hold the
@@ -140,7 +141,7 @@ ELEMENT_RULES: tuple[ElementRule, ...] = (
         "banner",
         names=_set("announcement-bar announcementbar announcement-bar-section promo-bar promobar"),
     ),
-    # the site's banner written as a <div> (a <header> is BANNER_TAGS')
+    # the site's banner written as a <div> (a <header> is SITE_CHROME_TAGS')
     ElementRule("banner", names=_set("site-header masthead site-masthead topbar top-bar")),
     # the page's navigation: gone before trafilatura runs, no pass after pays for it,
     # and a mega menu that outweighs a thin page's text (measured up to 3/4 of its
