@@ -613,11 +613,13 @@ def test_the_site_banner_and_sidebar_go_and_the_articles_own_stay() -> None:
         f"<header><h1>Harbour plan</h1><p>{dek}</p></header><p>{FILLER}</p>"
         f"<aside><p>{fact}</p></aside></article></main>"
         "<aside><h3>Popular this week</h3><p>Ferry timetable changes again</p></aside>"
+        "<div role='complementary'><p>Trending: the pier reopens</p></div>"
         "</body></html>"
     )
     removed = prune(tree)
     text = text_of(tree.find("body"))
-    assert removed["sidebar"] == 1 and "Popular" not in text and fact in text
+    assert removed["sidebar"] == 2 and "Popular" not in text and "Trending" not in text
+    assert fact in text
     assert removed["banner"] == 3 and promo not in text and tagline not in text
     assert "cart" not in text
     assert dek in text and FILLER in text

@@ -26,6 +26,7 @@ from .rules import (
     DIALOG_ROLES,
     ELEMENT_RULES,
     MAX_SHARE,
+    SITE_CHROME_ROLES,
     SITE_CHROME_TAGS,
     ElementRule,
 )
@@ -118,15 +119,11 @@ def matching_rule(
     return None
 
 
-def _banner(el: _Element) -> bool:
-    return el.tag == "header" or (el.get("role") or "").lower() == "banner"
-
-
 def site_chrome(el: _Element) -> str | None:
-    """The kind of site chrome ``el`` is (``SITE_CHROME_TAGS``, or ``role="banner"``) when
+    """The kind of site chrome ``el`` is (``SITE_CHROME_TAGS``, ``SITE_CHROME_ROLES``) when
     it lies outside any ``<article>`` or ``<main>``: a ``<header>`` there is the site's
     banner, not an article's own header (headline, dek, byline)."""
-    kind = SITE_CHROME_TAGS.get(el.tag) or ("banner" if _banner(el) else None)
+    kind = SITE_CHROME_TAGS.get(el.tag) or SITE_CHROME_ROLES.get((el.get("role") or "").lower())
     if kind is None or any(node.tag in ARTICLE_TAGS for node in el.iterancestors()):
         return None
     return kind
@@ -139,7 +136,7 @@ def in_site_header(el: _Element) -> bool:
     for node in el.iterancestors():
         if node.tag in ARTICLE_TAGS:
             return False
-        banner = banner or _banner(node)
+        banner = banner or node.tag == "header" or (node.get("role") or "").lower() == "banner"
     return banner
 
 
