@@ -138,26 +138,29 @@ def kill(proc: subprocess.Popen[str]) -> None:
     proc.wait(timeout=30)
 
 
-def live_children(pid: int) -> list[int]:
-    """Processes whose parent is ``pid`` and that have not ended (zombies count as ended:
-    an orphan's exit status may wait for a reaper that never comes in a container)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rpartition(")")[2].split()
-        except OSError:
-            continue  # ended while we looked
-        if int(fields[1]) == pid and fields[0] != "Z":
-            found.append(int(stat.parent.name))
-    return found
-
-
-def alive(pid: int) -> bool:
+def _stat(pid: int | str) -> list[str] | None:
+    """The fields of ``/proc/PID/stat`` after the command name (state, parent pid...)."""
     try:
-        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
     except OSError:
-        return False
-    return state != "Z"
+        return None  # (ended while we looked)
+
+
+def alive(pid: int | str) -> bool:
+    """Running (a zombie counts as ended: an orphan's exit status may wait for a reaper
+    that never comes in a container)."""
+    fields = _stat(pid)
+    return fields is not None and fields[0] != "Z"
+
+
+def live_children(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` and that are :func:`alive`."""
+    children = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        fields = _stat(proc.name)
+        if fields is not None and int(fields[1]) == pid and fields[0] != "Z":
+            children.append(int(proc.name))
+    return children
 
 
 @pytest.fixture

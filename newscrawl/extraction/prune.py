@@ -119,11 +119,15 @@ def matching_rule(
     return None
 
 
+def _chrome_kind(el: _Element) -> str | None:
+    return SITE_CHROME_TAGS.get(el.tag) or SITE_CHROME_ROLES.get((el.get("role") or "").lower())
+
+
 def site_chrome(el: _Element) -> str | None:
     """The kind of site chrome ``el`` is (``SITE_CHROME_TAGS``, ``SITE_CHROME_ROLES``) when
     it lies outside any ``<article>`` or ``<main>``: a ``<header>`` there is the site's
     banner, not an article's own header (headline, dek, byline)."""
-    kind = SITE_CHROME_TAGS.get(el.tag) or SITE_CHROME_ROLES.get((el.get("role") or "").lower())
+    kind = _chrome_kind(el)
     if kind is None or any(node.tag in ARTICLE_TAGS for node in el.iterancestors()):
         return None
     return kind
@@ -136,7 +140,7 @@ def in_site_header(el: _Element) -> bool:
     for node in el.iterancestors():
         if node.tag in ARTICLE_TAGS:
             return False
-        banner = banner or node.tag == "header" or (node.get("role") or "").lower() == "banner"
+        banner = banner or _chrome_kind(node) == "banner"
     return banner
 
 

@@ -40,12 +40,12 @@ def _set(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-#: The site's own chrome, by tag, outside any of ARTICLE_TAGS: its banner (menus,
-#: promotions, tagline) and its sidebar, and the same by ARIA role; the kind each is
-#: counted as. An article's own
-#: <header> or <aside> (headline and byline; a pull quote, a fact box) is inside the
-#: article, and an element holding the page's <h1> stays too (prune's guard). (A site's
-#: <footer> measured worse: it changes which block trafilatura picks on service pages.)
+#: The site's own chrome, by tag and by ARIA role, outside any of ARTICLE_TAGS: its
+#: banner (menus, promotions, tagline) and its sidebar; the kind each is counted as.
+#: An article's own <header> or <aside> (headline and byline; a pull quote, a fact box)
+#: is inside the article, and an element holding the page's <h1> stays too (prune's
+#: guard). (A site's <footer> measured worse: it changes which block trafilatura picks
+#: on service pages.)
 SITE_CHROME_TAGS = {"header": "banner", "aside": "sidebar"}
 SITE_CHROME_ROLES = {"banner": "banner", "complementary": "sidebar"}
 ARTICLE_TAGS = frozenset(("article", "main"))
@@ -148,9 +148,9 @@ ELEMENT_RULES: tuple[ElementRule, ...] = (
     # the page's navigation: gone before trafilatura runs, no pass after pays for it,
     # and a mega menu that outweighs a thin page's text (measured up to 3/4 of its
     # words) is not kept as its content. One holding nearly all of the page is its
-    # content after all: a theme left it unclosed.
-    # <footer> and <aside> measured worse: a post's footer, a product's side column
-    # sway the scorer's choice.
+    # content after all: a theme left it unclosed. (Every <footer> and <aside> the same
+    # way measured worse: a post's footer, a product's side column sway the scorer's
+    # choice; the site's own, outside the article, are SITE_CHROME_TAGS'.)
     ElementRule("chrome", tags=_set("nav"), max_share=0.9),
     # a video player's controls and dialogs ("Chapters", "This is a modal window.")
     ElementRule("player", names=_set("video-js vjs-control-bar vjs-modal-dialog vjs-menu")),
