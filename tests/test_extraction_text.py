@@ -614,12 +614,13 @@ def test_the_site_banner_and_sidebar_go_and_the_articles_own_stay() -> None:
         f"<aside><p>{fact}</p></aside></article></main>"
         "<aside><h3>Popular this week</h3><p>Ferry timetable changes again</p></aside>"
         "<div role='complementary'><p>Trending: the pier reopens</p></div>"
+        "<div role='navigation'><a href='/news'>All news</a> <a href='/ferries'>Ferries</a></div>"
         "</body></html>"
     )
     removed = prune(tree)
     text = text_of(tree.find("body"))
     assert removed["sidebar"] == 2 and "Popular" not in text and "Trending" not in text
-    assert fact in text
+    assert fact in text and removed["chrome"] == 1 and "Ferries" not in text
     assert removed["banner"] == 3 and promo not in text and tagline not in text
     assert "cart" not in text
     assert dek in text and FILLER in text

@@ -41,13 +41,14 @@ def _set(words: str) -> frozenset[str]:
 
 
 #: The site's own chrome, by tag and by ARIA role, outside any of ARTICLE_TAGS: its
-#: banner (menus, promotions, tagline) and its sidebar; the kind each is counted as.
+#: banner (menus, promotions, tagline), its sidebar, and navigation written as a <div>
+#: (a <nav> is the "chrome" rule's, anywhere); the kind each is counted as.
 #: An article's own <header> or <aside> (headline and byline; a pull quote, a fact box)
 #: is inside the article, and an element holding the page's <h1> stays too (prune's
 #: guard). (A site's <footer> measured worse: it changes which block trafilatura picks
 #: on service pages.)
 SITE_CHROME_TAGS = {"header": "banner", "aside": "sidebar"}
-SITE_CHROME_ROLES = {"banner": "banner", "complementary": "sidebar"}
+SITE_CHROME_ROLES = {"banner": "banner", "complementary": "sidebar", "navigation": "chrome"}
 ARTICLE_TAGS = frozenset(("article", "main"))
 #: ARIA roles of windows over the page. One opened from the site's banner (a site
 #: switcher, a search or account panel) is chrome; elsewhere a dialog may hold the
