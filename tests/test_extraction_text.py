@@ -636,3 +636,76 @@ def test_a_mega_menu_goes_unless_it_holds_the_headline() -> None:
     assert prune(tree)["chrome"] == 1 and "Section 7" not in text_of(tree.find("body"))
     tree = parse(f"<html><body><nav><h1>Harbour plan</h1>{menu}</nav>{story}</body></html>")
     assert prune(tree)["chrome"] == 0 and "Harbour plan" in text_of(tree.find("body"))
+
+
+def _recovered(middle: str) -> str:
+    """recover()'s text for a page whose scorer kept only the paragraphs around ``middle``
+    (and an announcing paragraph ending in a colon, when ``middle`` starts with one)."""
+    from newscrawl.extraction.recover import recover
+
+    days = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
+    before = [FILLER.replace("Tuesday", day) for day in days]
+    after = [FILLER + f" ({n})" for n in range(6)]
+    html = "".join(f"<p>{p}</p>" for p in before) + middle + "".join(f"<p>{p}</p>" for p in after)
+    kept = before + after
+    if middle.startswith("<p>"):
+        kept.insert(len(before), middle[3 : middle.index("</p>")])
+    return "\n".join(recover(parse(f"<html><body><article>{html}</article></body></html>"), kept))
+
+
+_PRINCIPLES = [
+    f"Principle {name}: every entry is recorded the same way from one period to the next, "
+    "so that the figures of two years can be compared line by line by any reader."
+    for name in ("of regularity", "of consistency", "of sincerity", "of prudence")
+    for _ in range(3)
+]
+
+
+def test_an_announced_list_and_a_list_of_sentences_are_put_back_whole() -> None:
+    """The scorer's fallback keeps paragraphs and drops every list. A list announced by
+    the paragraph before it ("... principles:") or written as sentences is the article's,
+    however long; a long run of short labels is a widget and stays out."""
+    items = "".join(f"<li>{p}</li>" for p in _PRINCIPLES)  # 12 items, 400 words
+    announced = _recovered(f"<p>Here is the list of principles:</p><ul>{items}</ul>")
+    assert announced.count("Principle of") == 12
+    unannounced = _recovered(f"<ul>{items}</ul>")  # (sentences: put back too)
+    assert unannounced.count("Principle of") == 12
+    labels = "".join(f"<li>Accounting topic number {n} and more</li>" for n in range(60))
+    assert "topic number" not in _recovered(f"<ul>{labels}</ul>")
+    unfinished = "".join(f"<li>{p.rstrip('.')} and more</li>" for p in _PRINCIPLES)
+    assert "Principle of" not in _recovered(f"<ul>{unfinished}</ul>")
+
+
+def test_a_pull_quote_is_put_back_and_a_photo_caption_or_an_embedded_post_is_not() -> None:
+    quote = (
+        "<figure><blockquote><p>Automation is not the enemy of the harbour; the ferries that "
+        "run on time are.</p></blockquote><figcaption>Ada Lund, harbour master</figcaption>"
+        "</figure>"
+    )
+    text = _recovered(quote)
+    assert "Automation is not the enemy" in text and "Ada Lund" in text
+    photo = (
+        "<figure><img src='a.jpg'><figcaption>The harbour at dawn, seen from the north quay"
+        "</figcaption></figure>"
+    )
+    assert "dawn" not in _recovered(photo)
+    tweet = quote.replace("<figure>", "<figure class='wp-block-embed is-provider-twitter'>")
+    assert "Automation" not in _recovered(tweet)
+
+
+def test_a_run_of_prose_is_put_back_and_a_short_blurb_is_not() -> None:
+    """Subheadings and paragraphs written as <div>s, longer than the plain gap limit
+    (3 blocks, 80 words), are put back when each block is sentences with few links."""
+    section = (
+        "<h2>The {n} crossing</h2><div>The {n} crossing leaves the north quay at seven, calls "
+        "at the island pier and returns by nine; on weekdays a second boat follows it, and "
+        "the timetable for the winter months keeps both of them running until the end of "
+        "March, weather permitting, with tickets sold on board.</div>"
+    )
+    text = _recovered("".join(section.format(n=n) for n in ("first", "second", "third")))
+    assert text.count("crossing leaves the north quay") == 3
+    assert "The third crossing\n" in text
+    blurb = "<div>Ada writes about ferries and harbours, for the paper since 2018.</div>"
+    assert "Ada writes" not in _recovered(blurb)
+    linked = section.replace("<div>", "<div><a href='/t'>").replace("</div>", "</a></div>")
+    assert "north quay" not in _recovered(linked.format(n="first"))

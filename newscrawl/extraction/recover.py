@@ -102,20 +102,71 @@ GAP_TAGS = frozenset(("p", "li", "blockquote", "pre", *HEADINGS))
 LIST_RUN_TAGS = frozenset(("li", *HEADINGS))
 MAX_LIST_RUN_BLOCKS = 12
 MAX_LIST_RUN_WORDS = 250
+#: ... and longer still when the kept paragraph before it announces it ("Here is a list
+#: of the principles:") or its items are sentences (PROSE_ITEM_WORDS words on average,
+#: each ending a sentence): the scorer's fallback for pages it finds no frame in keeps
+#: paragraphs and drops every list.
+MAX_CONTENT_LIST_BLOCKS = 40
+MAX_CONTENT_LIST_WORDS = 1500
+PROSE_ITEM_WORDS = 15
+#: ... and so may a run of prose: subheadings and blocks of sentences (a <div> too, a
+#: paragraph written without <p>) with few links.
+PROSE_WORDS = 20
+PROSE_DIV_WORDS = 40  # (a short leaf <div> is more often a blurb: author, promo)
+MAX_PROSE_RUN_BLOCKS = 12
+MAX_PROSE_RUN_WORDS = 800
+_SENTENCE_END = re.compile(r"[.!?:][\"'”’)]*$")
 
 
 _CREDIT = re.compile(r"\b(photo|image|picture|credit)s?\s*(:|by\b)|\|\s*photo", re.I)
 
 
+def _is_quote_figure(node: _Element) -> bool:
+    if node.tag != "figure" or "embed" in (node.get("class") or ""):
+        return False
+    return node.find(".//blockquote") is not None
+
+
 def _is_caption(el: _Element) -> bool:
-    """Inside a figure or an element whose class or id says caption or credit."""
-    for node in (el, *el.iterancestors()):
+    """Inside a figure or an element whose class or id says caption or credit (but not
+    in a quote: a figure holding a blockquote, whose caption names the speaker; an
+    embedded post is a figure of its own)."""
+    nodes = (el, *el.iterancestors())
+    if any(_is_quote_figure(n) for n in nodes):
+        return False
+    for node in nodes:
         if node.tag in ("figure", "figcaption"):
             return True
         marks = f"{node.get('class') or ''} {node.get('id') or ''}".lower()
         if "caption" in marks or "credit" in marks:
             return True
     return False
+
+
+def _content_list(run: list[int], leaves: list[tuple[_Element, str, int, bool]]) -> bool:
+    """Is this run a list (items only) right after a kept paragraph ending in a colon,
+    or a list of items written as sentences?"""
+    items = [i for i in run if leaves[i][0].tag == "li"]
+    if not items:
+        return False
+    if sum(leaves[i][2] for i in items) >= PROSE_ITEM_WORDS * len(items) and all(
+        leaves[i][1].rstrip()[-1:] in ".!?" for i in items
+    ):
+        return True
+    before = run[0] - 1
+    if before < 0 or not leaves[before][3] or not leaves[before][1].rstrip().endswith(":"):
+        return False
+    return len(items) == len(run)
+
+
+def _is_prose(leaf: tuple[_Element, str, int, bool]) -> bool:
+    """A block of sentences with few links."""
+    el, text, words, _ = leaf
+    if words < (PROSE_DIV_WORDS if el.tag == "div" else PROSE_WORDS):
+        return False
+    if not _SENTENCE_END.search(text.rstrip()):
+        return False
+    return _link_words(el) <= 0.2 * words
 
 
 def _fits(
@@ -128,8 +179,17 @@ def _fits(
     """May this run of dropped blocks (between two kept ones) go back into the text?"""
     words = sum(leaves[i][2] for i in run)
     lists_only = all(leaves[i][0].tag in LIST_RUN_TAGS for i in run)
-    if lists_only:  # a subheading and its list: longer runs are fine, links are not
-        if len(run) > MAX_LIST_RUN_BLOCKS or words > MAX_LIST_RUN_WORDS:
+    prose = not lists_only and all(
+        leaves[i][0].tag in HEADINGS or _is_prose(leaves[i]) for i in run
+    )
+    if prose:
+        if len(run) > MAX_PROSE_RUN_BLOCKS or words > MAX_PROSE_RUN_WORDS:
+            return False
+    elif lists_only:  # a subheading and its list: longer runs are fine, links are not
+        if _content_list(run, leaves):
+            if len(run) > MAX_CONTENT_LIST_BLOCKS or words > MAX_CONTENT_LIST_WORDS:
+                return False
+        elif len(run) > MAX_LIST_RUN_BLOCKS or words > MAX_LIST_RUN_WORDS:
             return False
         if any(leaves[i][0].find(".//a") is not None for i in run):
             return False
@@ -137,7 +197,10 @@ def _fits(
         return False
     for i in run:
         el, text, words, _ = leaves[i]
-        if el.tag not in GAP_TAGS or container not in el.iterancestors():
+        quoted = el.tag == "figcaption" and any(map(_is_quote_figure, el.iterancestors()))
+        if el.tag not in GAP_TAGS and not (prose and el.tag == "div") and not quoted:
+            return False
+        if container not in el.iterancestors():
             return False
         if _is_caption(el) or _CREDIT.search(text):
             return False
@@ -192,7 +255,8 @@ def recover(
             continue
         if run and _fits(run, leaves, container, rules, title_norm):
             gaps += run
-            added += sum(leaves[j][2] for j in run)
+            if not _content_list(run, leaves):
+                added += sum(leaves[j][2] for j in run)
         run = []
     if added > 0.5 * total:
         gaps = []  # too much: trust the scorer
