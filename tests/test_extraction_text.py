@@ -672,6 +672,12 @@ def test_an_announced_list_and_a_list_of_sentences_are_put_back_whole() -> None:
     assert unannounced.count("Principle of") == 12
     labels = "".join(f"<li>Accounting topic number {n} and more</li>" for n in range(60))
     assert "topic number" not in _recovered(f"<ul>{labels}</ul>")
+    cited = items.replace("any reader", "any <a href='/r'>reader</a>")  # (a link in a sentence)
+    assert _recovered(f"<ul>{cited}</ul>").count("Principle of") == 12
+    linked = items.replace(
+        "so that the figures of two years", "<a href='/f'>so that the figures of two years</a>"
+    )
+    assert "Principle of" not in _recovered(f"<ul>{linked}</ul>")  # (a third of the words)
     unfinished = "".join(f"<li>{p.rstrip('.')} and more</li>" for p in _PRINCIPLES)
     assert "Principle of" not in _recovered(f"<ul>{unfinished}</ul>")
 

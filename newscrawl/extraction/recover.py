@@ -112,6 +112,7 @@ PROSE_ITEM_WORDS = 15
 #: ... and so may a run of prose: subheadings and blocks of sentences (a <div> too, a
 #: paragraph written without <p>) with few links.
 PROSE_WORDS = 20
+PROSE_LINK_SHARE = 0.2
 PROSE_DIV_WORDS = 40  # (a short leaf <div> is more often a blurb: author, promo)
 MAX_PROSE_RUN_BLOCKS = 12
 MAX_PROSE_RUN_WORDS = 800
@@ -166,7 +167,7 @@ def _is_prose(leaf: tuple[_Element, str, int, bool]) -> bool:
         return False
     if not _SENTENCE_END.search(text.rstrip()):
         return False
-    return _link_words(el) <= 0.2 * words
+    return _link_words(el) <= PROSE_LINK_SHARE * words
 
 
 def _fits(
@@ -186,13 +187,16 @@ def _fits(
         if len(run) > MAX_PROSE_RUN_BLOCKS or words > MAX_PROSE_RUN_WORDS:
             return False
     elif lists_only:  # a subheading and its list: longer runs are fine, links are not
-        if _content_list(run, leaves):
+        if _content_list(run, leaves):  # (but a link in a sentence is)
             if len(run) > MAX_CONTENT_LIST_BLOCKS or words > MAX_CONTENT_LIST_WORDS:
                 return False
-        elif len(run) > MAX_LIST_RUN_BLOCKS or words > MAX_LIST_RUN_WORDS:
-            return False
-        if any(leaves[i][0].find(".//a") is not None for i in run):
-            return False
+            if sum(_link_words(leaves[i][0]) for i in run) > PROSE_LINK_SHARE * words:
+                return False
+        else:
+            if len(run) > MAX_LIST_RUN_BLOCKS or words > MAX_LIST_RUN_WORDS:
+                return False
+            if any(leaves[i][0].find(".//a") is not None for i in run):
+                return False
     elif len(run) > MAX_RUN_BLOCKS or words > MAX_RUN_WORDS:
         return False
     for i in run:
