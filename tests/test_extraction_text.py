@@ -715,3 +715,15 @@ def test_a_run_of_prose_is_put_back_and_a_short_blurb_is_not() -> None:
     assert "Ada writes" not in _recovered(blurb)
     linked = section.replace("<div>", "<div><a href='/t'>").replace("</div>", "</a></div>")
     assert "north quay" not in _recovered(linked.format(n="first"))
+
+
+def test_a_subheading_with_its_permalink_anchor_is_put_back_with_its_list() -> None:
+    """Docs and blogs link each subheading to itself (``<a href="#id">``): that is not a
+    link away, and the subheading and its list go back in. A heading linking elsewhere
+    (a "More stories" block) is not the article's."""
+    items = "".join(f"<li>Keep workflow {n} small and named</li>" for n in range(4))
+    own = f"<h3 id='tips'><a href='#tips'>Best practices</a></h3><ul>{items}</ul>"
+    text = _recovered(own)
+    assert "Best practices" in text and text.count("Keep workflow") == 4
+    away = f"<h3><a href='/blog/tips'>Best practices</a></h3><ul>{items}</ul>"
+    assert "Keep workflow" not in _recovered(away)

@@ -68,7 +68,11 @@ def _shingles(tokens: list[str]) -> set[tuple[str, ...]]:
 
 
 def _link_words(el: _Element) -> int:
-    return sum(len(_TOKEN.findall(a.xpath("string()"))) for a in el.iter("a"))
+    """Words in links, but not a heading's link to itself (its permalink anchor)."""
+    links = el.iter("a")
+    if el.tag in HEADINGS:
+        links = (a for a in links if not (a.get("href") or "").startswith("#"))
+    return sum(len(_TOKEN.findall(a.xpath("string()"))) for a in links)
 
 
 def _in_never(el: _Element, container: _Element, rules: Iterable[ElementRule]) -> bool:
@@ -195,7 +199,7 @@ def _fits(
         else:
             if len(run) > MAX_LIST_RUN_BLOCKS or words > MAX_LIST_RUN_WORDS:
                 return False
-            if any(leaves[i][0].find(".//a") is not None for i in run):
+            if any(_link_words(leaves[i][0]) for i in run):
                 return False
     elif len(run) > MAX_RUN_BLOCKS or words > MAX_RUN_WORDS:
         return False
