@@ -76,6 +76,11 @@ def test_boilerplate_lines_go_and_sentences_that_share_their_words_stay() -> Non
         "Join the Facebook group– https://www.facebook.com/HarbourTimes",
         "You're browsing the Harbour Times boards as a guest. Sign up to post messages.",
         "Did you make one of my recipes? Please leave a star rating below.",
+        "Read our full Harbour Ferry 2 review",
+        "Listen to this article in summarized format",
+        "Enjoy the post? Pin it for later!",
+        "Photo courtesy of the Harbour Trust",
+        "Credit: Ana Lima / Getty Images",
     ]
     sentences = [
         "The regular price of a harbour permit rose to $40 last year, the council said.",
@@ -89,15 +94,19 @@ def test_boilerplate_lines_go_and_sentences_that_share_their_words_stay() -> Non
         "Under the new rules, harbour operators and the council's online services that use "
         "cookies must ask residents first, the regulator said.",
         "Related articles in the council's archive show the plan was first debated in 1998.",
+        "Read our full report on the harbour review, which the council published on Friday.",
+        "Credit unions in the harbour district said the new fees would hurt small savers.",
         FILLER,
         # (these keep the drop under the safety backup's share)
         *(FILLER.replace("Tuesday", day) for day in ("Friday", "Monday", "Sunday", "Saturday")),
+        *(FILLER.replace("council", name) for name in ("board", "panel", "mayor")),
     ]
     kept, dropped = filter_paragraphs(lines + sentences)
     assert kept == sentences
     assert dropped["ui-label"] == 5 and dropped["reading-time"] == 1 and dropped["share"] == 1
     assert (
-        dropped["ui-prompt"] == 19
+        dropped["ui-prompt"] == 22
+        and dropped["credit"] == 2
         and dropped["reader-prompt"] == 2
         and dropped["consent"] == 2
         and dropped["price"] == 2

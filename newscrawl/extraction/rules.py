@@ -324,7 +324,11 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"|click here to (log ?-?in|sign ?-?in|register|sign ?-?up)"
             r"|already (have an account|a member|registered)\??\s*(log ?in|sign ?in)?"
             r"|(new|junior|senior|active|registered|well-known|\d+\+? years?) (member|user)"
-            r"|jump to (navigation|search|content)( jump to (navigation|search|content))*)"
+            r"|jump to (navigation|search|content)( jump to (navigation|search|content))*"
+            # links to the full review or an audio version, a pin prompt
+            r"|read (our|the) full .{1,60} review"
+            r"|listen to (this|the) (article|story|post)\b.{0,40}"
+            r"|enjoy(ed)? (the|this) (post|article)\?.{0,40})"
             r"\s*[:.!»›>]*$"
         ),
         max_words=20,
@@ -346,6 +350,13 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"(add to (cart|bag|basket)|save (up to )?(\d+%|[$€£¥]\s?[\d.,]+)))\s*[:.!»›>]*$"
         ),
         per_item=True,
+    ),
+    LineRule(
+        "credit",  # an image's credit line: "Photo courtesy of X", "Credit: Getty Images"
+        _line(
+            r"^((image|photo|picture|illustration)s?( provided)? (by|courtesy( of)?)\s*:?\s.{1,60}"
+            r"|(image|photo) credits?\s*:.{0,60}|credits?:\s.{1,60})$"
+        ),
     ),
     LineRule(
         "category-tags",
