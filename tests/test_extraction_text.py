@@ -647,7 +647,7 @@ def test_a_mega_menu_goes_unless_it_holds_the_headline() -> None:
     assert prune(tree)["chrome"] == 0 and "Harbour plan" in text_of(tree.find("body"))
 
 
-def _recovered(middle: str) -> str:
+def _recovered(middle: str, lists_dropped: bool = False) -> str:
     """recover()'s text for a page whose scorer kept only the paragraphs around ``middle``
     (and an announcing paragraph ending in a colon, when ``middle`` starts with one)."""
     from newscrawl.extraction.recover import recover
@@ -659,7 +659,8 @@ def _recovered(middle: str) -> str:
     kept = before + after
     if middle.startswith("<p>"):
         kept.insert(len(before), middle[3 : middle.index("</p>")])
-    return "\n".join(recover(parse(f"<html><body><article>{html}</article></body></html>"), kept))
+    tree = parse(f"<html><body><article>{html}</article></body></html>")
+    return "\n".join(recover(tree, kept, lists_dropped=lists_dropped))
 
 
 _PRINCIPLES = [
@@ -736,3 +737,13 @@ def test_a_subheading_with_its_permalink_anchor_is_put_back_with_its_list() -> N
     assert "Best practices" in text and text.count("Keep workflow") == 4
     away = f"<h3><a href='/blog/tips'>Best practices</a></h3><ul>{items}</ul>"
     assert "Keep workflow" not in _recovered(away)
+
+
+def test_a_long_list_is_put_back_when_the_scorer_kept_no_list_at_all() -> None:
+    """trafilatura's fallback for a page it finds no frame in keeps paragraphs and drops
+    every list: then a list between kept paragraphs goes back whatever its length."""
+    items = "".join(f"<li>Easy to use template number {n}</li>" for n in range(16))
+    assert "template number" not in _recovered(f"<ul>{items}</ul>")  # (16 items: a widget)
+    assert _recovered(f"<ul>{items}</ul>", lists_dropped=True).count("template number") == 16
+    linked = items.replace("<li>", "<li><a href='/t'>").replace("</li>", "</a></li>")
+    assert "template number" not in _recovered(f"<ul>{linked}</ul>", lists_dropped=True)

@@ -196,7 +196,8 @@ def extract(
         if blocks is not None:
             paragraphs = blocks
         else:
-            paragraphs = recover(tree, paragraphs, rules, md.title)
+            lists_dropped = body is not None and next(body.iter("list"), None) is None
+            paragraphs = recover(tree, paragraphs, rules, md.title, lists_dropped)
             if len(paragraphs) >= 2:
                 opinion = SecondOpinion(tree)
                 kept = opinion.trim_tail(paragraphs)

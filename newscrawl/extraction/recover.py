@@ -174,14 +174,26 @@ def _is_prose(leaf: tuple[_Element, str, int, bool]) -> bool:
     return _link_words(el) <= PROSE_LINK_SHARE * words
 
 
+def _long_list(
+    run: list[int], leaves: list[tuple[_Element, str, int, bool]], lists_dropped: bool
+) -> bool:
+    """May this run go back as a long list: a content list, or any list when the scorer
+    kept none (its fallback for a page it finds no frame in drops every list)?"""
+    if lists_dropped and any(leaves[i][0].tag == "li" for i in run):
+        return all(leaves[i][0].tag in LIST_RUN_TAGS for i in run)
+    return _content_list(run, leaves)
+
+
 def _fits(
     run: list[int],
     leaves: list[tuple[_Element, str, int, bool]],
     container: _Element,
     rules: tuple[ElementRule, ...],
     title_norm: str,
+    lists_dropped: bool = False,
 ) -> bool:
-    """May this run of dropped blocks (between two kept ones) go back into the text?"""
+    """May this run of dropped blocks (between two kept ones) go back into the text?
+    (``lists_dropped``: the scorer kept no list at all.)"""
     words = sum(leaves[i][2] for i in run)
     lists_only = all(leaves[i][0].tag in LIST_RUN_TAGS for i in run)
     prose = not lists_only and all(
@@ -191,7 +203,7 @@ def _fits(
         if len(run) > MAX_PROSE_RUN_BLOCKS or words > MAX_PROSE_RUN_WORDS:
             return False
     elif lists_only:  # a subheading and its list: longer runs are fine, links are not
-        if _content_list(run, leaves):  # (but a link in a sentence is)
+        if _long_list(run, leaves, lists_dropped):  # (but a link in a sentence is)
             if len(run) > MAX_CONTENT_LIST_BLOCKS or words > MAX_CONTENT_LIST_WORDS:
                 return False
             if sum(_link_words(leaves[i][0]) for i in run) > PROSE_LINK_SHARE * words:
@@ -224,8 +236,10 @@ def recover(
     paragraphs: list[str],
     rules: tuple[ElementRule, ...] = ELEMENT_RULES,
     title: str | None = None,
+    lists_dropped: bool = False,
 ) -> list[str]:
-    """The scorer's ``paragraphs`` with the article blocks it dropped put back in place.
+    """The scorer's ``paragraphs`` with the article blocks it dropped put back in place
+    (``lists_dropped``: the scorer's output holds no list).
 
     Returns ``paragraphs`` unchanged when the alignment is not clear enough.
     """
@@ -261,9 +275,9 @@ def recover(
         if not leaves[i][3]:
             run.append(i)
             continue
-        if run and _fits(run, leaves, container, rules, title_norm):
+        if run and _fits(run, leaves, container, rules, title_norm, lists_dropped):
             gaps += run
-            if not _content_list(run, leaves):
+            if not _long_list(run, leaves, lists_dropped):
                 added += sum(leaves[j][2] for j in run)
         run = []
     if added > 0.5 * total:
