@@ -81,6 +81,8 @@ def test_boilerplate_lines_go_and_sentences_that_share_their_words_stay() -> Non
         "Enjoy the post? Pin it for later!",
         "Photo courtesy of the Harbour Trust",
         "Credit: Ana Lima / Getty Images",
+        "Sign in to save your progress and earn a certificate",
+        "Medically reviewed by Ana Lima, MD, Editor in Chief, Harbour Health Watch",
     ]
     sentences = [
         "The regular price of a harbour permit rose to $40 last year, the council said.",
@@ -99,14 +101,17 @@ def test_boilerplate_lines_go_and_sentences_that_share_their_words_stay() -> Non
         FILLER,
         # (these keep the drop under the safety backup's share)
         *(FILLER.replace("Tuesday", day) for day in ("Friday", "Monday", "Sunday", "Saturday")),
-        *(FILLER.replace("council", name) for name in ("board", "panel", "mayor")),
+        *(FILLER.replace("council", name) for name in ("board", "panel", "mayor", "port")),
+        "Reviewed by the harbour board, the plan now goes to a public vote in the spring, "
+        "when residents will be asked to choose between the two designs.",
     ]
     kept, dropped = filter_paragraphs(lines + sentences)
     assert kept == sentences
     assert dropped["ui-label"] == 5 and dropped["reading-time"] == 1 and dropped["share"] == 1
     assert (
-        dropped["ui-prompt"] == 22
+        dropped["ui-prompt"] == 23
         and dropped["credit"] == 2
+        and dropped["reviewed-by"] == 1
         and dropped["reader-prompt"] == 2
         and dropped["consent"] == 2
         and dropped["price"] == 2

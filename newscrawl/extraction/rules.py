@@ -271,6 +271,15 @@ LINE_RULES: tuple[LineRule, ...] = (
         max_words=20,
         per_item=True,
     ),
+    LineRule(
+        "reviewed-by",  # an expert reviewer's line beside the byline
+        re.compile(
+            r"^((Medically|Expert|Clinically|medically) )?([Rr]eviewed|[Ff]act[- ][Cc]hecked)"
+            r" [Bb]y:?\s+[A-Z].{0,200}$"
+        ),
+        max_words=30,
+        per_item=True,
+    ),
     LineRule("copyright", _line(r"^(©|copyright\b|\(c\)\s).{0,200}$"), max_words=40),
     LineRule(
         "ui-label",  # a control's label left as a line of its own: never a sentence of text
@@ -325,7 +334,9 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"|already (have an account|a member|registered)\??\s*(log ?in|sign ?in)?"
             r"|(new|junior|senior|active|registered|well-known|\d+\+? years?) (member|user)"
             r"|jump to (navigation|search|content)( jump to (navigation|search|content))*"
-            # links to the full review or an audio version, a pin prompt
+            # links to the full review or an audio version, a pin prompt, sign-in asks
+            r"|(sign|log) ?in to (save|add|view|see|access|continue|download|unlock|follow"
+            r"|get)\b.{0,80}"
             r"|read (our|the) full .{1,60} review"
             r"|listen to (this|the) (article|story|post)\b.{0,40}"
             r"|enjoy(ed)? (the|this) (post|article)\?.{0,40})"
