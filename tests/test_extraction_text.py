@@ -752,3 +752,12 @@ def test_a_long_list_is_put_back_when_the_scorer_kept_no_list_at_all() -> None:
     assert _recovered(f"<ul>{items}</ul>", lists_dropped=True).count("template number") == 16
     linked = items.replace("<li>", "<li><a href='/t'>").replace("</li>", "</a></li>")
     assert "template number" not in _recovered(f"<ul>{linked}</ul>", lists_dropped=True)
+
+
+def test_an_announced_list_of_links_is_put_back_and_a_related_posts_list_is_not() -> None:
+    """ "Top recommendations:" and its product links are the article's; "Related posts:"
+    and its links are not."""
+    items = "".join(f"<li><a href='/p/{n}'>Harbour ferry model {n}</a></li>" for n in range(3))
+    text = _recovered(f"<p>Top expert recommendations:</p><ul>{items}</ul>")
+    assert text.count("Harbour ferry model") == 3
+    assert "ferry model" not in _recovered(f"<p>Related posts:</p><ul>{items}</ul>")

@@ -149,8 +149,7 @@ def _is_caption(el: _Element) -> bool:
 
 
 def _content_list(run: list[int], leaves: list[tuple[_Element, str, int, bool]]) -> bool:
-    """Is this run a list (items only) right after a kept paragraph ending in a colon,
-    or a list of items written as sentences?"""
+    """Is this run an announced list or a list of items written as sentences?"""
     items = [i for i in run if leaves[i][0].tag == "li"]
     if not items:
         return False
@@ -158,10 +157,19 @@ def _content_list(run: list[int], leaves: list[tuple[_Element, str, int, bool]])
         leaves[i][1].rstrip()[-1:] in ".!?" for i in items
     ):
         return True
+    return _announced(run, leaves)
+
+
+def _announced(run: list[int], leaves: list[tuple[_Element, str, int, bool]]) -> bool:
+    """Is this run a list (items only) right after a kept paragraph that announces it
+    ("Top recommendations:"; not "Related posts:")? Its items may be links."""
     before = run[0] - 1
-    if before < 0 or not leaves[before][3] or not leaves[before][1].rstrip().endswith(":"):
+    if before < 0 or not leaves[before][3]:
         return False
-    return len(items) == len(run)
+    text = leaves[before][1].rstrip()
+    if not text.endswith(":") or line_rule(text) is not None:
+        return False
+    return all(leaves[i][0].tag == "li" for i in run)
 
 
 def _is_prose(leaf: tuple[_Element, str, int, bool]) -> bool:
@@ -206,7 +214,8 @@ def _fits(
         if _long_list(run, leaves, lists_dropped):  # (but a link in a sentence is)
             if len(run) > MAX_CONTENT_LIST_BLOCKS or words > MAX_CONTENT_LIST_WORDS:
                 return False
-            if sum(_link_words(leaves[i][0]) for i in run) > PROSE_LINK_SHARE * words:
+            link_words = sum(_link_words(leaves[i][0]) for i in run)
+            if link_words > PROSE_LINK_SHARE * words and not _announced(run, leaves):
                 return False
         else:
             if len(run) > MAX_LIST_RUN_BLOCKS or words > MAX_LIST_RUN_WORDS:
@@ -226,7 +235,9 @@ def _fits(
             return False
         if _in_never(el, container, rules) or line_rule(text) is not None:
             return False
-        if text.casefold() == title_norm or _link_words(el) > 0.5 * words:
+        if text.casefold() == title_norm:
+            return False
+        if _link_words(el) > 0.5 * words and not (lists_only and _announced(run, leaves)):
             return False
     return True
 
