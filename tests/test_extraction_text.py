@@ -689,10 +689,10 @@ def test_an_announced_list_and_a_list_of_sentences_are_put_back_whole() -> None:
     assert "topic number" not in _recovered(f"<ul>{labels}</ul>")
     cited = items.replace("any reader", "any <a href='/r'>reader</a>")  # (a link in a sentence)
     assert _recovered(f"<ul>{cited}</ul>").count("Principle of") == 12
-    linked = items.replace(
-        "so that the figures of two years", "<a href='/f'>so that the figures of two years</a>"
+    linked = items.replace("so that the", "<a href='/f'>so that the").replace(
+        "line by line", "line by line</a>"
     )
-    assert "Principle of" not in _recovered(f"<ul>{linked}</ul>")  # (a third of the words)
+    assert "Principle of" not in _recovered(f"<ul>{linked}</ul>")  # (two fifths of the words)
     unfinished = "".join(f"<li>{p.rstrip('.')} and more</li>" for p in _PRINCIPLES)
     assert "Principle of" not in _recovered(f"<ul>{unfinished}</ul>")
 
@@ -761,3 +761,18 @@ def test_an_announced_list_of_links_is_put_back_and_a_related_posts_list_is_not(
     text = _recovered(f"<p>Top expert recommendations:</p><ul>{items}</ul>")
     assert text.count("Harbour ferry model") == 3
     assert "ferry model" not in _recovered(f"<p>Related posts:</p><ul>{items}</ul>")
+
+
+def test_an_accordions_heading_in_its_button_goes_back_with_its_section() -> None:
+    """An accordion labels each section with a heading inside its toggle <button>: the
+    section's subheading, not a control's label."""
+    section = (
+        "<div class='accordion'><button><h4>What is new on the ferry?</h4></button><div>The "
+        "ferry now leaves the north quay at seven, calls at the island pier and returns by "
+        "nine; on weekdays a second boat follows it, and the winter timetable keeps both "
+        "running until the end of March, weather permitting, with tickets sold on board.</div>"
+        "</div>"
+    )
+    text = _recovered(section)
+    assert "What is new on the ferry?\n" in text and "second boat follows it" in text
+    assert "Open menu" not in _recovered("<button><span>Open menu</span></button>")

@@ -76,9 +76,12 @@ def _link_words(el: _Element) -> int:
 
 
 def _in_never(el: _Element, container: _Element, rules: Iterable[ElementRule]) -> bool:
+    """Is ``el`` inside an element content never comes from (below ``container``)? (A
+    heading inside a <button> is an accordion's: the label of a section of the text.)"""
+    never = NEVER - {"button"} if el.tag in HEADINGS else NEVER
     node: _Element | None = el
     while node is not None and node is not container:
-        if node.tag in NEVER or prune.matching_rule(node, rules) is not None:
+        if node.tag in never or prune.matching_rule(node, rules) is not None:
             return True
         node = node.getparent()
     return False
@@ -116,7 +119,7 @@ PROSE_ITEM_WORDS = 15
 #: ... and so may a run of prose: subheadings and blocks of sentences (a <div> too, a
 #: paragraph written without <p>) with few links.
 PROSE_WORDS = 20
-PROSE_LINK_SHARE = 0.2
+PROSE_LINK_SHARE = 0.3
 PROSE_DIV_WORDS = 40  # (a short leaf <div> is more often a blurb: author, promo)
 MAX_PROSE_RUN_BLOCKS = 12
 MAX_PROSE_RUN_WORDS = 800
