@@ -83,6 +83,12 @@ def test_boilerplate_lines_go_and_sentences_that_share_their_words_stay() -> Non
         "Credit: Ana Lima / Getty Images",
         "Sign in to save your progress and earn a certificate",
         "Medically reviewed by Ana Lima, MD, Editor in Chief, Harbour Health Watch",
+        "Add to Goodreads To-Read List →",
+        "Start Your FREE 30 Days Trial!",
+        "Schedule Your Personalized Demo!",
+        "Read more of this content when you subscribe today.",
+        "Published on: February 14, 2025",
+        "This post was last updated July 2021.",
     ]
     sentences = [
         "The regular price of a harbour permit rose to $40 last year, the council said.",
@@ -102,6 +108,9 @@ def test_boilerplate_lines_go_and_sentences_that_share_their_words_stay() -> Non
         # (these keep the drop under the safety backup's share)
         *(FILLER.replace("Tuesday", day) for day in ("Friday", "Monday", "Sunday", "Saturday")),
         *(FILLER.replace("council", name) for name in ("board", "panel", "mayor", "port")),
+        "This post was written by the harbour master before the storm season, and it was "
+        "last updated when the new pier opened.",
+        "Try the ferry for free on its first weekend, the operator said in a statement.",
         "Reviewed by the harbour board, the plan now goes to a public vote in the spring, "
         "when residents will be asked to choose between the two designs.",
     ]
@@ -109,7 +118,8 @@ def test_boilerplate_lines_go_and_sentences_that_share_their_words_stay() -> Non
     assert kept == sentences
     assert dropped["ui-label"] == 5 and dropped["reading-time"] == 1 and dropped["share"] == 1
     assert (
-        dropped["ui-prompt"] == 23
+        dropped["ui-prompt"] == 27
+        and dropped["dateline"] == 2
         and dropped["credit"] == 2
         and dropped["reviewed-by"] == 1
         and dropped["reader-prompt"] == 2

@@ -257,8 +257,9 @@ LINE_RULES: tuple[LineRule, ...] = (
     LineRule(
         "dateline",
         _line(
-            rf"^((updated|published|posted|modified|last updated|date)\s*(on|:)?\s*)?{_DATE}"
+            rf"^((updated|published|posted|modified|last updated|date)\s*(on)?\s*:?\s*)?{_DATE}"
             r"(\s*[·•|,-]\s*.{0,30})?$"
+            r"|^this (post|article|page) was (last )?(updated|published)\b.{0,40}$"
         ),
         per_item=True,
     ),
@@ -339,7 +340,13 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"|get)\b.{0,80}"
             r"|read (our|the) full .{1,60} review"
             r"|listen to (this|the) (article|story|post)\b.{0,40}"
-            r"|enjoy(ed)? (the|this) (post|article)\?.{0,40})"
+            r"|enjoy(ed)? (the|this) (post|article)\?.{0,40}|add to goodreads\b.{0,30}"
+            # trials and demos, a paywall's ask
+            r"|(start|get|begin) (your |a )?free \d+[- ]days? trial|try (it )?for free"
+            r"|free \d+[- ]days? trial\.? no credit card required"
+            r"|schedule (your|a) (personalized |free )?demo"
+            r"|(read|unlock) (more of )?(this|the full) (content|article|story) when you subscribe"
+            r"\b.{0,20})"
             r"\s*[:.!»›>]*$"
         ),
         max_words=20,
