@@ -6,7 +6,10 @@ paragraphs it kept. This pass maps its output back onto the page's leaf
 blocks (by shared word shingles), and adds back the blocks that lie between
 the first and last kept block, inside the same container, when they look like
 article content (a heading, list item, paragraph, quote, code or table row;
-few links; not in a boilerplate element; not a boilerplate line). It also adds
+few links; not in a boilerplate element; not a boilerplate line). Short runs go
+back; longer ones when they are prose (subheadings and sentences, <div>s too), a
+list its paragraph announces ("...:") or written in sentences, or any list when
+the scorer kept none (its no-frame fallback drops them all). It also adds
 the text of the kept container's namesakes nearby: the scorer keeps one
 element, and a page that splits its article into sections (or a thread into
 posts) of one class has the rest in the others.
@@ -130,6 +133,7 @@ _CREDIT = re.compile(r"\b(photo|image|picture|credit)s?\s*(:|by\b)|\|\s*photo", 
 
 
 def _is_quote_figure(node: _Element) -> bool:
+    """A figure holding a quote (not an embedded post's)."""
     if node.tag != "figure" or "embed" in (node.get("class") or ""):
         return False
     return node.find(".//blockquote") is not None
@@ -207,6 +211,7 @@ def _fits(
     (``lists_dropped``: the scorer kept no list at all.)"""
     words = sum(leaves[i][2] for i in run)
     lists_only = all(leaves[i][0].tag in LIST_RUN_TAGS for i in run)
+    announced = lists_only and _announced(run, leaves)
     prose = not lists_only and all(
         leaves[i][0].tag in HEADINGS or _is_prose(leaves[i]) for i in run
     )
@@ -218,7 +223,7 @@ def _fits(
             if len(run) > MAX_CONTENT_LIST_BLOCKS or words > MAX_CONTENT_LIST_WORDS:
                 return False
             link_words = sum(_link_words(leaves[i][0]) for i in run)
-            if link_words > PROSE_LINK_SHARE * words and not _announced(run, leaves):
+            if link_words > PROSE_LINK_SHARE * words and not announced:
                 return False
         else:
             if len(run) > MAX_LIST_RUN_BLOCKS or words > MAX_LIST_RUN_WORDS:
@@ -240,7 +245,7 @@ def _fits(
             return False
         if text.casefold() == title_norm:
             return False
-        if _link_words(el) > 0.5 * words and not (lists_only and _announced(run, leaves)):
+        if _link_words(el) > 0.5 * words and not announced:
             return False
     return True
 

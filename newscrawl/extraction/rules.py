@@ -275,7 +275,7 @@ LINE_RULES: tuple[LineRule, ...] = (
     LineRule(
         "reviewed-by",  # an expert reviewer's line beside the byline
         re.compile(
-            r"^((Medically|Expert|Clinically|medically) )?([Rr]eviewed|[Ff]act[- ][Cc]hecked)"
+            r"^(([Mm]edically|[Ee]xpert|[Cc]linically) )?([Rr]eviewed|[Ff]act[- ][Cc]hecked)"
             r" [Bb]y:?\s+[A-Z].{0,200}$"
         ),
         max_words=30,
