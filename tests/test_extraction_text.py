@@ -786,3 +786,27 @@ def test_an_accordions_heading_in_its_button_goes_back_with_its_section() -> Non
     text = _recovered(section)
     assert "What is new on the ferry?\n" in text and "second boat follows it" in text
     assert "Open menu" not in _recovered("<button><span>Open menu</span></button>")
+
+
+def test_a_page_builders_post_grid_beside_a_post_goes_and_a_listings_own_grid_stays() -> None:
+    def card(n: int) -> str:
+        return (
+            f"<article class='elementor-post'><h3><a href='/p{n}'>Ferry story number {n}</a>"
+            f"</h3><div class='elementor-post__excerpt'><p>Story {n}: the ferry timetable "
+            "changes in spring, with extra crossings each weekday morning.</p></div></article>"
+        )
+
+    def grid(cards: int) -> str:
+        return (
+            "<div class='elementor-posts-container'>" + "".join(map(card, range(cards))) + "</div>"
+        )
+
+    days = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
+    post = "".join(f"<p>{FILLER.replace('Tuesday', day)}</p>" for day in days)
+    html = (
+        f"<html><body><h1>Harbour plan</h1><div class='entry'>{post}{grid(3)}</div></body></html>"
+    )
+    text = extract(html).text
+    assert "Saturday evening" in text and "Story 1" not in text
+    text = extract(f"<html><body><h1>News</h1>{grid(8)}</body></html>").text
+    assert "Story 1" in text  # (the grid is the page)
