@@ -810,3 +810,14 @@ def test_a_page_builders_post_grid_beside_a_post_goes_and_a_listings_own_grid_st
     assert "Saturday evening" in text and "Story 1" not in text
     text = extract(f"<html><body><h1>News</h1>{grid(8)}</body></html>").text
     assert "Story 1" in text  # (the grid is the page)
+
+
+def test_a_footnotes_section_goes() -> None:
+    """Markdown's and WordPress's footnote lists (``class="footnotes"``): references,
+    not the article's text."""
+    notes = (
+        "<div class='footnotes'><ol><li id='fn1'>Harbour Board minutes, volume 12, page 3, "
+        "archived at the town library since the winter of 1998. ↩</li></ol></div>"
+    )
+    text = extract(page(notes)).text
+    assert "Friday evening" in text and "minutes, volume 12" not in text

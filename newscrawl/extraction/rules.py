@@ -110,6 +110,7 @@ ELEMENT_RULES: tuple[ElementRule, ...] = (
     # a page builder's post grid ("Latest News" beside the post): a listing page's own
     # grid holds more of the page (MAX_SHARE) and stays
     ElementRule("related", names=_set("elementor-posts-container wp-block-latest-posts")),
+    ElementRule("footnotes", names=_set("footnotes footnote-list")),
     ElementRule(
         "newsletter",
         names=_set("mc4wp-form widget_mc4wp_form_widget"),
