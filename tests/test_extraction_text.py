@@ -821,3 +821,5 @@ def test_a_footnotes_section_goes() -> None:
     )
     text = extract(page(notes)).text
     assert "Friday evening" in text and "minutes, volume 12" not in text
+    sources = notes.replace("footnotes", "mntl-article-sources")  # ("Article Sources")
+    assert "minutes, volume 12" not in extract(page(sources)).text

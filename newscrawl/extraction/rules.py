@@ -111,6 +111,11 @@ ELEMENT_RULES: tuple[ElementRule, ...] = (
     # grid holds more of the page (MAX_SHARE) and stays
     ElementRule("related", names=_set("elementor-posts-container wp-block-latest-posts")),
     ElementRule("footnotes", names=_set("footnotes footnote-list")),
+    # an "Article Sources" list of citations (Dotdash Meredith's Mantle platform and others)
+    ElementRule(
+        "footnotes",
+        names=_set("article-sources mntl-article-sources sources-and-citation citation-sources"),
+    ),
     ElementRule(
         "newsletter",
         names=_set("mc4wp-form widget_mc4wp_form_widget"),
