@@ -823,3 +823,27 @@ def test_a_footnotes_section_goes() -> None:
     assert "Friday evening" in text and "minutes, volume 12" not in text
     sources = notes.replace("footnotes", "mntl-article-sources")  # ("Article Sources")
     assert "minutes, volume 12" not in extract(page(sources)).text
+
+
+def test_an_article_ends_at_its_read_this_next_heading() -> None:
+    """On an article page, a "Read This Next" heading in the second part of the text is
+    followed by other articles' teasers; a listing keeps them, and so does an article
+    whose heading comes too early to be its end."""
+    from newscrawl.extraction.textfilter import cut_read_next
+
+    body = [FILLER.replace("Tuesday", day) for day in ("Monday", "Tuesday", "Friday")]
+    teasers = [f"Story {n}: {FILLER}" for n in range(2)]
+    assert cut_read_next([*body, "Read This Next", *teasers]) == body
+    assert cut_read_next(["Read this next", *body]) is None  # (at the start: no end)
+    assert cut_read_next([*body, "Related articles", *teasers]) is None  # (a box mid-text)
+    days = ("Monday", "Wednesday", "Thursday", "Saturday")
+    html = (
+        "<html><head><title>Harbour plan</title></head><body><article><h1>Harbour plan</h1>"
+        + "".join(f"<p>{FILLER.replace('Tuesday', day)}</p>" for day in days)
+        + "<h2>Read This Next</h2>"
+        + "".join(f"<p>Story {n}: {FILLER}</p>" for n in range(3))
+        + "</article></body></html>"
+    )
+    article = extract(html)
+    assert article.page_type == "article" and "Saturday evening" in article.text
+    assert "Story 1" not in article.text and article.removed.get("read-next") == 1

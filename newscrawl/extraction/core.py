@@ -48,7 +48,7 @@ from .recover import recover
 from .rules import ELEMENT_RULES
 from .secondopinion import SecondOpinion
 from .sites import site_for
-from .textfilter import drop_repeated_runs, filter_paragraphs
+from .textfilter import cut_read_next, drop_repeated_runs, filter_paragraphs
 
 _TAG = re.compile(r"<[a-zA-Z!]")
 #: Elements that stand apart from their neighbours' text: trafilatura's breaks, cells
@@ -215,6 +215,11 @@ def extract(
             kind = article.page_type
             article = _article(md, url, wider, removed + dropped)
             article.page_type = kind
+    if article.page_type == "article" and (cut := cut_read_next(paragraphs)) is not None:
+        shorter, dropped = _filtered(cut, md.title)
+        if shorter:
+            article = _article(md, url, shorter, removed + dropped + Counter({"read-next": 1}))
+            article.page_type = "article"
     if article.published is None and article.page_type == "article":
         article.published = date_in_text(tree)
     return article

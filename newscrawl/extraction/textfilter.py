@@ -85,3 +85,31 @@ def drop_repeated_runs(paragraphs: list[str]) -> list[str]:
             seen.setdefault(keys[k], []).append(k)
         j = run.stop
     return [p for k, p in enumerate(paragraphs) if k not in copies]
+
+
+#: The heading of what to read next: on an article page, what follows it is other
+#: articles' teasers (the heading's own line rule drops only the heading).
+_READ_NEXT = re.compile(
+    r"^(read (this )?next|what to read next|up next|keep reading"
+    r"|more (stories|articles|posts)( like this)?|you (may|might) (also )?(like|enjoy))"
+    r"\s*[:.]?$",
+    re.IGNORECASE,
+)
+#: ... when it comes after this share of the text's words and the rest is at most this.
+READ_NEXT_AFTER = 0.3
+READ_NEXT_MAX_REST = 0.6
+
+
+def cut_read_next(paragraphs: list[str]) -> list[str] | None:
+    """``paragraphs`` up to a "Read this next" heading in the second part of the text,
+    or None when there is none."""
+    sizes = [len(_WORD.findall(p)) for p in paragraphs]
+    total = sum(sizes)
+    done = 0
+    for k, (paragraph, size) in enumerate(zip(paragraphs, sizes, strict=True)):
+        if done >= READ_NEXT_AFTER * total and _READ_NEXT.match(paragraph.strip()):
+            if total - done <= READ_NEXT_MAX_REST * total:
+                return paragraphs[:k]
+            return None
+        done += size
+    return None
