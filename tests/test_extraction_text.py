@@ -836,6 +836,8 @@ def test_an_article_ends_at_its_read_this_next_heading() -> None:
     assert cut_read_next([*body, "Read This Next", *teasers]) == body
     assert cut_read_next(["Read this next", *body]) is None  # (at the start: no end)
     assert cut_read_next([*body, "Related articles", *teasers]) is None  # (a box mid-text)
+    titles = [f"Harbour story number {n}" for n in range(4)]
+    assert cut_read_next([*body, "Related articles", *titles]) == body  # (a list of titles)
     days = ("Monday", "Wednesday", "Thursday", "Saturday")
     html = (
         "<html><head><title>Harbour plan</title></head><body><article><h1>Harbour plan</h1>"

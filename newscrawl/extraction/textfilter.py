@@ -98,18 +98,29 @@ _READ_NEXT = re.compile(
 #: ... when it comes after this share of the text's words and the rest is at most this.
 READ_NEXT_AFTER = 0.3
 READ_NEXT_MAX_REST = 0.6
+#: A "Related articles" heading also heads a box in mid-text: it ends the article only
+#: when what follows is a list of titles (paragraphs of this many words, at the median).
+_RELATED = re.compile(
+    r"^(related (articles|posts|stories|reading)|recommended (for you|reading|articles|stories))"
+    r"\s*[:.]?$",
+    re.IGNORECASE,
+)
+RELATED_MAX_MEDIAN_WORDS = 20
 
 
 def cut_read_next(paragraphs: list[str]) -> list[str] | None:
-    """``paragraphs`` up to a "Read this next" heading in the second part of the text,
-    or None when there is none."""
+    """``paragraphs`` up to a "Read this next" heading (or a "Related articles" one over
+    a list of titles) in the second part of the text, or None when there is none."""
     sizes = [len(_WORD.findall(p)) for p in paragraphs]
     total = sum(sizes)
     done = 0
     for k, (paragraph, size) in enumerate(zip(paragraphs, sizes, strict=True)):
-        if done >= READ_NEXT_AFTER * total and _READ_NEXT.match(paragraph.strip()):
-            if total - done <= READ_NEXT_MAX_REST * total:
+        if done >= READ_NEXT_AFTER * total and total - done <= READ_NEXT_MAX_REST * total:
+            if _READ_NEXT.match(paragraph.strip()):
                 return paragraphs[:k]
-            return None
+            rest = sorted(sizes[k + 1 :])
+            titles = bool(rest) and rest[len(rest) // 2] <= RELATED_MAX_MEDIAN_WORDS
+            if titles and _RELATED.match(paragraph.strip()):
+                return paragraphs[:k]
         done += size
     return None
