@@ -355,7 +355,10 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"|free \d+[- ]days? trial\.? no credit card required"
             r"|schedule (your|a) (personalized |free )?demo"
             r"|(read|unlock) (more of )?(this|the full) (content|article|story) when you subscribe"
-            r"\b.{0,20})"
+            r"\b.{0,20}|was this (newsletter|email) forwarded to you\?.{0,80}"
+            # a pointing hand's link out ("👉 See more on X via Y"), "refer to our X Guide"
+            r"|👉\s.{0,120}|(for (a|more) (detailed )?(overview|information|details) (of|on|about)"
+            r" .{1,80}, )?(refer to|check out|see|read) our .{1,80}(guide|article|post))"
             r"\s*[:.!»›>]*$"
         ),
         max_words=20,
