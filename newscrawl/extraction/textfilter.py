@@ -116,11 +116,15 @@ def cut_read_next(paragraphs: list[str]) -> list[str] | None:
     done = 0
     for k, (paragraph, size) in enumerate(zip(paragraphs, sizes, strict=True)):
         if done >= READ_NEXT_AFTER * total and total - done <= READ_NEXT_MAX_REST * total:
-            if _READ_NEXT.match(paragraph.strip()):
+            heading = paragraph.strip()
+            if _READ_NEXT.match(heading):
                 return paragraphs[:k]
-            rest = sorted(sizes[k + 1 :])
-            titles = bool(rest) and rest[len(rest) // 2] <= RELATED_MAX_MEDIAN_WORDS
-            if titles and _RELATED.match(paragraph.strip()):
+            if _RELATED.match(heading) and _titles(sizes[k + 1 :]):
                 return paragraphs[:k]
         done += size
     return None
+
+
+def _titles(sizes: list[int]) -> bool:
+    """Are these paragraph sizes a list of titles (the median one short)?"""
+    return bool(sizes) and sorted(sizes)[len(sizes) // 2] <= RELATED_MAX_MEDIAN_WORDS
