@@ -146,11 +146,15 @@ def _stat(pid: int | str) -> list[str] | None:
         return None  # (ended while we looked)
 
 
+def _running(fields: list[str]) -> bool:
+    """A zombie counts as ended: an orphan's exit status may wait for a reaper that never
+    comes in a container."""
+    return fields[0] != "Z"
+
+
 def alive(pid: int | str) -> bool:
-    """Running (a zombie counts as ended: an orphan's exit status may wait for a reaper
-    that never comes in a container)."""
     fields = _stat(pid)
-    return fields is not None and fields[0] != "Z"
+    return fields is not None and _running(fields)
 
 
 def live_children(pid: int) -> list[int]:
@@ -158,7 +162,7 @@ def live_children(pid: int) -> list[int]:
     children = []
     for proc in Path("/proc").glob("[0-9]*"):
         fields = _stat(proc.name)
-        if fields is not None and int(fields[1]) == pid and fields[0] != "Z":
+        if fields is not None and int(fields[1]) == pid and _running(fields):
             children.append(int(proc.name))
     return children
 

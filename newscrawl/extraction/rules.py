@@ -110,11 +110,14 @@ ELEMENT_RULES: tuple[ElementRule, ...] = (
     # a page builder's post grid ("Latest News" beside the post): a listing page's own
     # grid holds more of the page (MAX_SHARE) and stays
     ElementRule("related", names=_set("elementor-posts-container wp-block-latest-posts")),
-    ElementRule("footnotes", names=_set("footnotes footnote-list")),
-    # an "Article Sources" list of citations (Dotdash Meredith's Mantle platform and others)
+    # footnotes, and an "Article Sources" list of citations (Dotdash Meredith's Mantle
+    # platform and others)
     ElementRule(
         "footnotes",
-        names=_set("article-sources mntl-article-sources sources-and-citation citation-sources"),
+        names=_set(
+            "footnotes footnote-list article-sources mntl-article-sources sources-and-citation "
+            "citation-sources"
+        ),
     ),
     ElementRule(
         "newsletter",
