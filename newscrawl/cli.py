@@ -29,7 +29,7 @@ from typing import IO, Any
 from urllib.parse import urlsplit
 
 from newscrawl.evaluation.pool import run_ordered
-from newscrawl.evaluation.runner import EXTRACTORS, evaluate_set, is_set, load_set
+from newscrawl.evaluation.runner import EXTRACTORS, evaluate_set, is_set, load_set, truncated
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 PAGE_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
@@ -260,10 +260,16 @@ def _args_eval(parser: argparse.ArgumentParser) -> None:
         "--timeout", type=_positive_float, default=60.0, help="seconds per page (default: 60)"
     )
     parser.add_argument(
-        "--dump", metavar="DIR", help="write per-page predictions and F1 here as JSONL"
+        "--dump",
+        metavar="DIR",
+        help="write per-page predictions and F1 here as JSONL (and the truncated pages)",
     )
     parser.add_argument(
-        "--worst", type=int, default=0, metavar="N", help="also list the N lowest-F1 pages"
+        "--worst",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also list the N lowest-F1 pages, and the truncated ones",
     )
 
 
@@ -299,14 +305,32 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         if not evalset.golds:
             print(f"newscrawl eval: {evalset.path}: no pages selected", file=sys.stderr)
             continue
-        for report in evaluate_set(evalset, names, args.jobs, args.timeout, dump, progress):
+        reports = evaluate_set(evalset, names, args.jobs, args.timeout, dump, progress)
+        baseline = next((r for r in reports if r.extractor == TRUNCATION_BASELINE), None)
+        for report in reports:
             figures = report.as_dict()
+            if baseline is not None and report is not baseline:
+                cut = truncated(report, baseline)
+                figures["truncated"] = len(cut)
+                if args.worst:
+                    figures["truncated_pages"] = cut
+                if dump is not None:
+                    _write_jsonl(dump / f"{evalset.name}.{report.extractor}.truncated.jsonl", cut)
             if args.worst:
                 figures["worst"] = report.worst(args.worst)
             results.append(figures)
     print(json.dumps(results, indent=2) if args.json else render_table(results))
     return EXIT_OK
 
+
+def _write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
+    with path.open("w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+#: The extractor others' truncations are counted against (when it runs too).
+TRUNCATION_BASELINE = "trafilatura"
 
 _TABLE_ROWS = [
     ("pages", "pages"),
@@ -317,6 +341,7 @@ _TABLE_ROWS = [
     ("accuracy", "accuracy"),
     ("with_found", "`with` found"),
     ("without_leaked", "`without` leaked"),
+    ("truncated", f"truncated (vs {TRUNCATION_BASELINE})"),
 ]
 _META_ROWS = [
     ("title_accuracy", "title exact"),
@@ -339,7 +364,7 @@ def render_table(results: list[dict[str, Any]]) -> str:
         lines.append(f"{set_name}")
         row("", [r["extractor"] for r in group])
         for key, label in _TABLE_ROWS:
-            row(label, [r[key] for r in group])
+            row(label, [r.get(key) for r in group])
         kinds = list(dict.fromkeys(k for r in group for k in r["by_type"]))
         for kind in kinds:
             count = max(r["by_type"].get(kind, {}).get("pages", 0) for r in group)
@@ -357,6 +382,12 @@ def render_table(results: list[dict[str, Any]]) -> str:
             if r.get("worst"):
                 worst = ", ".join(f"{w['id']} ({w['f1']:.2f})" for w in r["worst"])
                 lines.append(f"  {r['extractor']} worst: {worst}")
+            if r.get("truncated_pages"):
+                cut = ", ".join(
+                    f"{t['id']} ({t['recall']:.2f} < {t['baseline_recall']:.2f})"
+                    for t in r["truncated_pages"]
+                )
+                lines.append(f"  {r['extractor']} truncated: {cut}")
         lines.append("")
     return "\n".join(lines).rstrip("\n")
 

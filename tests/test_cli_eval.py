@@ -261,3 +261,54 @@ def test_readability_extractor_gives_the_article_a_paragraph_per_block() -> None
     assert result["text"].split("\n\n") == [
         story.format(day) for day in ("Monday", "Tuesday", "Friday")
     ]
+
+
+@register("lead-only")
+def lead_only_extractor(html: bytes, url: str | None) -> dict[str, Any] | None:
+    """An extractor that cuts every article after its first paragraph: a truncation."""
+    full = EXTRACTORS["trafilatura"](html, url)
+    return full and {**full, "text": full["text"].split("\n\n")[0]}
+
+
+STORY_PARAGRAPHS = [
+    "The ferry service between the two islands resumed on Monday after the strike ended "
+    "with an agreement on pay and working hours for the crews.",
+    "Passengers queued from early morning at the harbour, where the first boat left at "
+    "seven o'clock with more than two hundred people on board.",
+    "The operator said the timetable would return to normal by the end of the week, once "
+    "the boats that had been laid up were inspected and refuelled.",
+    "Local businesses, which had lost most of their summer trade during the strike, "
+    "welcomed the news and said they hoped the visitors would now come back.",
+]
+
+
+def test_truncated_pages_are_counted_against_trafilatura(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An article where an extractor keeps far less of the gold than trafilatura is a
+    truncation; a listing is not counted, nor a snippets-only page (no gold text)."""
+    page = (
+        "<html><head><title>Ferries resume</title></head><body><article><h1>Ferries resume"
+        "</h1>" + "".join(f"<p>{p}</p>" for p in STORY_PARAGRAPHS) + "</article></body></html>"
+    ).encode()
+    text = "\n\n".join(STORY_PARAGRAPHS)
+    golds: list[dict[str, Any]] = [
+        {"id": "cut", "page_type": "article", "text": text},
+        {"id": "list", "page_type": "listing", "text": text},
+        {"id": "snips", "page_type": "article", "with": ["first boat left"]},
+    ]
+    evalset = make_set(tmp_path / "news", golds, dict.fromkeys(("cut", "list", "snips"), page))
+    dump = tmp_path / "dump"
+    args = [str(evalset), "--extractors", "lead-only,trafilatura", "--dump", str(dump)]
+    ours, theirs = eval_json([*args, "--worst", "3"], capsys)
+    assert ours["truncated"] == 1 and "truncated" not in theirs
+    (cut,) = ours["truncated_pages"]
+    assert cut["id"] == "cut" and cut["recall"] < 0.4 and cut["baseline_recall"] == 1.0
+    rows = (dump / "news.lead-only.truncated.jsonl").read_text().splitlines()
+    assert [json.loads(r)["id"] for r in rows] == ["cut"]
+    # the snippets-only page has no text figures (counted, its precision would be 0)
+    assert theirs["precision"] > 0.9 and theirs["recall"] == 1.0 and theirs["with_found"] == 1.0
+    assert main(["eval", *args, "--worst", "1"]) == 0
+    table = capsys.readouterr().out
+    assert re.search(r"truncated \(vs trafilatura\) +1 +-\n", table)
+    assert re.search(r"lead-only truncated: cut \(0\.\d\d < 1\.00\)", table)

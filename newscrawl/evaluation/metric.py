@@ -23,6 +23,9 @@ Short texts: a text of 1 to 3 tokens is one shingle made of all its tokens
 (as the reference does), so a short gold text still counts and must be matched
 exactly; an empty text has no shingles.
 
+A page whose gold has no text (``null``: a snippets-only set) counts for the
+snippet shares only.
+
 ``with`` / ``without`` snippets are matched case-insensitively (``casefold``)
 on whitespace-normalised text; their shares pool all snippets of the pages.
 """
@@ -132,6 +135,8 @@ class PageRecord:
     with_total: int = 0
     without_leaked: int = 0
     without_total: int = 0
+    #: False when the gold has no text (a snippets-only set): no text figures then.
+    has_text: bool = True
 
 
 @dataclass
@@ -159,6 +164,7 @@ class Scores:
                 len(wanted),
                 sum(snippet_found(predicted, s) for s in unwanted),
                 len(unwanted),
+                gold is not None,
             )
         )
         return score
@@ -172,11 +178,11 @@ class Scores:
 
     @property
     def precision(self) -> float | None:
-        return mean(r.score.precision for r in self.records)
+        return mean(r.score.precision for r in self.records if r.has_text)
 
     @property
     def recall(self) -> float | None:
-        return mean(r.score.recall for r in self.records)
+        return mean(r.score.recall for r in self.records if r.has_text)
 
     @property
     def f1(self) -> float | None:
@@ -184,9 +190,10 @@ class Scores:
 
     @property
     def accuracy(self) -> float | None:
-        if not self.records:
+        scored = [r for r in self.records if r.has_text]
+        if not scored:
             return None
-        return sum(r.score.exact for r in self.records) / len(self.records)
+        return sum(r.score.exact for r in scored) / len(scored)
 
     @property
     def with_found(self) -> float | None:

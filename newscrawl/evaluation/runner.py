@@ -287,6 +287,7 @@ class SetReport:
         text = p.get("text") or ""
         wanted, unwanted = gold.get("with") or [], gold.get("without") or []
         score = self.scores.add(text, gold.get("text"), wanted, unwanted, gold.get("page_type"))
+        has_text = gold.get("text") is not None
         if result.error:
             self.errors[_error_kind(result.error)] += 1
         self.page_seconds += result.seconds
@@ -301,8 +302,8 @@ class SetReport:
             "url": gold.get("url"),
             "page_type": gold.get("page_type"),
             "f1": round(score.f1, 4),
-            "precision": _round(score.precision),
-            "recall": _round(score.recall),
+            "precision": _round(score.precision) if has_text else None,
+            "recall": _round(score.recall) if has_text else None,
             "exact": score.exact,
             "error": result.error,
             "seconds": round(result.seconds, 4),
@@ -365,6 +366,34 @@ class SetReport:
         """The ``n`` lowest-F1 pages (id, type, F1, error)."""
         ranked = sorted(self.rows, key=lambda r: (r["f1"], str(r["id"])))
         return [{k: r[k] for k in ("id", "page_type", "f1", "error")} for r in ranked[:n]]
+
+
+#: A page is truncated when our recall is this far below the baseline extractor's.
+TRUNCATED_RECALL_GAP = 0.2
+#: Page types a truncation is counted on (``None``: the news sets, all articles).
+TRUNCATION_TYPES = frozenset(("article", None))
+
+
+def truncated(ours: SetReport, baseline: SetReport) -> list[dict[str, Any]]:
+    """Article pages where ``ours`` kept much less of the gold text than ``baseline``
+    (recall more than ``TRUNCATED_RECALL_GAP`` below): a silently cut article.
+    Sets without gold text (snippets only) have no recall and no truncations."""
+    found = []
+    for mine, theirs in zip(ours.rows, baseline.rows, strict=True):
+        if mine["page_type"] not in TRUNCATION_TYPES:
+            continue
+        if mine["recall"] is None or theirs["recall"] is None:
+            continue
+        if mine["recall"] < theirs["recall"] - TRUNCATED_RECALL_GAP:
+            found.append(
+                {
+                    "id": mine["id"],
+                    "recall": mine["recall"],
+                    "baseline_recall": theirs["recall"],
+                    "error": mine["error"],
+                }
+            )
+    return found
 
 
 def _error_kind(error: str) -> str:
