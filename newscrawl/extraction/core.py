@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from copy import deepcopy
+from dataclasses import dataclass, field
 
 import trafilatura
 from lxml import etree
@@ -43,11 +45,11 @@ from .prepare import (
     unmark_wrappers,
     unquote_tables,
 )
-from .prune import prune
+from .prune import PRUNE_KINDS, prune
 from .recover import recover
-from .rules import ELEMENT_RULES
+from .rules import ELEMENT_RULES, LINE_RULES, ElementRule, LineRule
 from .secondopinion import SecondOpinion
-from .sites import site_for
+from .sites import SiteRules, site_for
 from .textfilter import cut_read_next, drop_repeated_runs, filter_paragraphs
 
 _TAG = re.compile(r"<[a-zA-Z!]")
@@ -146,89 +148,277 @@ def _drop_title(paragraphs: list[str], title: str | None) -> list[str]:
     return paragraphs
 
 
+@dataclass
+class Page:
+    """One page as the steps see it: what is known so far, filled in step by step."""
+
+    html: str | bytes
+    url: str | None
+    content_type: str | None
+    disabled: frozenset[str]
+    element_rules: tuple[ElementRule, ...] = ELEMENT_RULES
+    line_rules: tuple[LineRule, ...] = LINE_RULES
+    text: str = ""
+    tree: HtmlElement | None = None
+    md: Metadata = field(default_factory=Metadata)
+    counts: dict[_Element, int] = field(default_factory=dict)
+    site: SiteRules | None = None
+    container: _Element | None = None  # a copy of the site's body element, when it has one
+    removed: Counter[str] = field(default_factory=Counter)
+    #: How the paragraphs were found: "container" (the site's body element), "scorer"
+    #: (trafilatura) or "page-dump" (the page's blocks, where the scorer gave up).
+    source: str = ""
+    body: _Element | None = None  # trafilatura's output tree
+    paragraphs: list[str] = field(default_factory=list)
+    opinion: SecondOpinion | None = None  # Readability's, where trafilatura scored the page
+    article: Article | None = None
+
+    def root(self) -> HtmlElement:
+        assert self.tree is not None, "parsed first"
+        return self.tree
+
+    def result(self) -> Article:
+        assert self.article is not None, "built first"
+        return self.article
+
+
+def step_decode(page: Page) -> None:
+    """Bytes to text (charsets checked against the bytes); not HTML is an error."""
+    if isinstance(page.html, bytes) and looks_binary(page.html):
+        raise ExtractionError("binary", "the body is not text")
+    page.text = decode(page.html, page.content_type)
+    if not page.text.strip():
+        raise ExtractionError("empty", "no content")
+    if not _TAG.search(page.text, 0, 100_000):
+        raise ExtractionError("not-html", "no HTML markup")
+
+
+def step_parse(page: Page) -> None:
+    page.tree = parse(page.text)
+
+
+def step_metadata(page: Page) -> None:
+    page.md = extract_metadata(page.root(), page.url)
+
+
+def step_streamed_segments(page: Page) -> None:
+    resolve_streamed_segments(page.root())  # (needs the scripts and templates)
+
+
+def step_strip_invisible(page: Page) -> None:
+    strip_invisible(page.root())
+
+
+def step_math(page: Page) -> None:
+    render_math(page.root())
+
+
+def step_disclosures(page: Page) -> None:
+    reveal_disclosures(page.root())
+
+
+def step_quoted_tables(page: Page) -> None:
+    unquote_tables(page.root())
+
+
+def step_abutting(page: Page) -> None:
+    separate_abutting(page.root())
+
+
+def step_wrappers(page: Page) -> None:
+    """Runaway wrappers, and wrappers or item groups trafilatura would prune whole."""
+    page.counts = word_counts(page.root())  # (these change tags and attributes, not text)
+    if "unmark-wrappers" not in page.disabled:
+        neutralise_wrappers(page.root(), page.counts)
+        unmark_wrappers(page.root(), page.counts)
+    if "unmark-item-groups" not in page.disabled:
+        unmark_item_groups(page.root(), page.counts)
+
+
+def step_site(page: Page) -> None:
+    """The site's own rules (``sites/``), if the page is of a site we know."""
+    page.site = site_for(page.root(), page.url)
+    if page.site:
+        page.element_rules += page.site.rules
+
+
+def step_prune(page: Page) -> None:
+    """Boilerplate elements out (the site's container, else the whole page)."""
+    skip = frozenset(g.removeprefix("element:") for g in page.disabled)
+    if page.site and page.site.body_xpath:
+        found = page.root().xpath(page.site.body_xpath)
+        if found:
+            page.source, page.container = "container", deepcopy(found[0])
+            page.removed += prune(page.container, page.element_rules, skip=skip)
+            return
+    page.removed += prune(page.root(), page.element_rules, page.counts, skip=skip)
+    standardise_custom_elements(page.root())  # (after pruning: rules may name custom tags)
+
+
+def step_score(page: Page) -> None:
+    """The main text: trafilatura's scoring, or the site's known container's structure."""
+    if page.container is not None:
+        page.body = _container_body(page.container)
+    else:
+        page.source = "scorer"
+        page.body = _trafilatura_body(page.root(), page.url)
+    page.paragraphs = paragraphs_from_body(page.body)
+
+
+def step_page_dump(page: Page) -> None:
+    """Where the scorer returned the whole page as one paragraph: its blocks, no chrome."""
+    if page.source == "scorer":
+        blocks = replace_page_dump(page.paragraphs, page.root())
+        if blocks is not None:
+            page.source, page.paragraphs = "page-dump", blocks
+
+
+def step_recover(page: Page) -> None:
+    """Blocks the scorer dropped mid-article put back."""
+    if page.source == "scorer":
+        lists_dropped = page.body is not None and next(page.body.iter("list"), None) is None
+        page.paragraphs = recover(
+            page.root(), page.paragraphs, page.element_rules, page.md.title, lists_dropped
+        )
+
+
+def step_second_opinion(page: Page) -> None:
+    """Readability's article, and the non-prose tail trafilatura kept after it."""
+    if page.source != "scorer" or len(page.paragraphs) < 2:
+        return
+    page.opinion = SecondOpinion(page.root())
+    if "trim-tail" in page.disabled:
+        return
+    kept = page.opinion.trim_tail(page.paragraphs)
+    if len(kept) < len(page.paragraphs):
+        page.removed["after-article"] += len(page.paragraphs) - len(kept)
+    page.paragraphs = kept
+
+
+def step_filter(page: Page) -> None:
+    """The headline, repeated runs and boilerplate lines out: the article."""
+    final, dropped = _filtered(page.paragraphs, page.md.title, page.line_rules)
+    if not final:
+        raise ExtractionError("no-content", "no main text found")
+    page.article = _article(page.md, page.url, final, page.removed + dropped)
+
+
+def step_page_type(page: Page) -> None:
+    page.result().page_type = page_type(page.root(), page.md, page.result(), page.url)
+
+
+def step_widen(page: Page) -> None:
+    """On listings, forums and docs: Readability's wider article when it holds ours."""
+    if page.opinion is None or page.result().page_type not in WIDEN_TYPES:
+        return
+    wider, dropped = _filtered(page.opinion.wider(page.paragraphs) or [], page.md.title,
+                               page.line_rules)  # fmt: skip
+    if wider:
+        kind = page.result().page_type
+        page.article = _article(page.md, page.url, wider, page.removed + dropped)
+        page.article.page_type = kind
+
+
+def step_read_next(page: Page) -> None:
+    """On an article: the "Read this next" box and its teasers out."""
+    if page.result().page_type != "article":
+        return
+    cut = cut_read_next(page.paragraphs)
+    if cut is None:
+        return
+    shorter, dropped = _filtered(cut, page.md.title, page.line_rules)
+    if shorter:
+        removed = page.removed + dropped + Counter({"read-next": 1})
+        page.article = _article(page.md, page.url, shorter, removed)
+        page.article.page_type = "article"
+
+
+def step_date_in_text(page: Page) -> None:
+    """An article's date from its text, when its metadata gave none."""
+    article = page.result()
+    if article.published is None and article.page_type == "article":
+        article.published = date_in_text(page.root())
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    run: Callable[[Page], None]
+    #: False for the steps there is no article without (they cannot be turned off).
+    optional: bool = True
+
+
+#: The extraction, in order. ``extract(..., disabled=...)`` turns optional steps off by
+#: name (and rule groups as ``element:KIND`` / ``line:KIND``): see :func:`ablation_groups`.
+STEPS: tuple[Step, ...] = (
+    Step("decode", step_decode, optional=False),
+    Step("parse", step_parse, optional=False),
+    Step("metadata", step_metadata, optional=False),
+    Step("streamed-segments", step_streamed_segments),
+    Step("strip-invisible", step_strip_invisible),
+    Step("math", step_math),
+    Step("disclosures", step_disclosures),
+    Step("quoted-tables", step_quoted_tables),
+    Step("abutting", step_abutting),
+    Step("wrappers", step_wrappers, optional=False),
+    Step("site", step_site),
+    Step("prune", step_prune),
+    Step("score", step_score, optional=False),
+    Step("page-dump", step_page_dump),
+    Step("recover", step_recover),
+    Step("second-opinion", step_second_opinion),
+    Step("filter", step_filter, optional=False),
+    Step("page-type", step_page_type, optional=False),
+    Step("widen", step_widen),
+    Step("read-next", step_read_next),
+    Step("date-in-text", step_date_in_text),
+)
+#: Parts of a step that can be turned off on their own.
+SUB_STEPS = ("unmark-wrappers", "unmark-item-groups", "trim-tail")
+
+
+def ablation_groups() -> list[str]:
+    """Every name ``disabled`` takes: optional steps and their parts, element rule kinds
+    (with prune's own: hidden, dialog, site chrome, tables of contents) and line rule kinds
+    (turned off where they drop lines; recover still takes such a line for boilerplate)."""
+    steps = [s.name for s in STEPS if s.optional] + list(SUB_STEPS)
+    kinds = dict.fromkeys([r.kind for r in ELEMENT_RULES] + list(PRUNE_KINDS))
+    lines = dict.fromkeys(r.kind for r in LINE_RULES)
+    return steps + [f"element:{k}" for k in kinds] + [f"line:{k}" for k in lines]
+
+
 def extract(
-    html: str | bytes, url: str | None = None, *, content_type: str | None = None
+    html: str | bytes,
+    url: str | None = None,
+    *,
+    content_type: str | None = None,
+    disabled: frozenset[str] = frozenset(),
 ) -> Article:
     """Extract the article of one page (``content_type``: the HTTP header, if any).
 
     Raises :class:`ExtractionError` (with a short ``reason``) when the page is
-    not HTML or holds no main text.
+    not HTML or holds no main text. ``disabled``: steps and rule groups to leave out
+    (:func:`ablation_groups`), for measuring what each is worth.
     """
-    if isinstance(html, bytes) and looks_binary(html):
-        raise ExtractionError("binary", "the body is not text")
-    text = decode(html, content_type)
-    if not text.strip():
-        raise ExtractionError("empty", "no content")
-    if not _TAG.search(text, 0, 100_000):
-        raise ExtractionError("not-html", "no HTML markup")
-    tree = parse(text)
-    md = extract_metadata(tree, url)
-    resolve_streamed_segments(tree)  # (needs the scripts and templates)
-    strip_invisible(tree)  # metadata read (JSON-LD is in <script>): nothing else needs them
-    render_math(tree)
-    reveal_disclosures(tree)
-    unquote_tables(tree)
-    separate_abutting(tree)
-    counts = word_counts(tree)  # (the next steps change tags and attributes, not text)
-    neutralise_wrappers(tree, counts)
-    unmark_wrappers(tree, counts)
-    unmark_item_groups(tree, counts)
-    site = site_for(tree, url)
-    rules = ELEMENT_RULES + (site.rules if site else ())
-    removed: Counter[str] = Counter()
-
-    opinion: SecondOpinion | None = None  # (Readability's, where trafilatura scored the page)
-    container: _Element | None = None
-    if site and site.body_xpath:
-        found = tree.xpath(site.body_xpath)
-        container = found[0] if found else None
-    if container is not None:
-        work = deepcopy(container)
-        removed += prune(work, rules)
-        body: _Element | None = _container_body(work)
-        paragraphs = paragraphs_from_body(body)
-    else:
-        removed += prune(tree, rules, counts)
-        standardise_custom_elements(tree)  # (after pruning: rules may name custom tags)
-        body = _trafilatura_body(tree, url)
-        paragraphs = paragraphs_from_body(body)
-        blocks = replace_page_dump(paragraphs, tree)
-        if blocks is not None:
-            paragraphs = blocks
-        else:
-            lists_dropped = body is not None and next(body.iter("list"), None) is None
-            paragraphs = recover(tree, paragraphs, rules, md.title, lists_dropped)
-            if len(paragraphs) >= 2:
-                opinion = SecondOpinion(tree)
-                kept = opinion.trim_tail(paragraphs)
-                if len(kept) < len(paragraphs):
-                    removed["after-article"] += len(paragraphs) - len(kept)
-                paragraphs = kept
-    final, dropped = _filtered(paragraphs, md.title)
-    if not final:
-        raise ExtractionError("no-content", "no main text found")
-    article = _article(md, url, final, removed + dropped)
-    article.page_type = page_type(tree, md, article, url)
-    if opinion is not None and article.page_type in WIDEN_TYPES:
-        wider, dropped = _filtered(opinion.wider(paragraphs) or [], md.title)
-        if wider:
-            kind = article.page_type
-            article = _article(md, url, wider, removed + dropped)
-            article.page_type = kind
-    if article.page_type == "article" and (cut := cut_read_next(paragraphs)) is not None:
-        shorter, dropped = _filtered(cut, md.title)
-        if shorter:
-            article = _article(md, url, shorter, removed + dropped + Counter({"read-next": 1}))
-            article.page_type = "article"
-    if article.published is None and article.page_type == "article":
-        article.published = date_in_text(tree)
-    return article
+    unknown = disabled - set(ablation_groups())
+    if unknown:
+        raise ValueError(f"unknown step or rule group: {', '.join(sorted(unknown))}")
+    page = Page(html, url, content_type, disabled)
+    if disabled:
+        page.element_rules = tuple(r for r in ELEMENT_RULES if f"element:{r.kind}" not in disabled)
+        page.line_rules = tuple(r for r in LINE_RULES if f"line:{r.kind}" not in disabled)
+    for step in STEPS:
+        if step.name not in disabled:
+            step.run(page)
+    return page.result()
 
 
-def _filtered(paragraphs: list[str], title: str | None) -> tuple[list[str], Counter[str]]:
+def _filtered(
+    paragraphs: list[str], title: str | None, line_rules: tuple[LineRule, ...] = LINE_RULES
+) -> tuple[list[str], Counter[str]]:
     """Paragraphs without the headline, repeated runs and boilerplate lines, and the
     counts of the lines dropped by kind."""
-    return filter_paragraphs(drop_repeated_runs(_drop_title(paragraphs, title)))
+    return filter_paragraphs(drop_repeated_runs(_drop_title(paragraphs, title)), line_rules)
 
 
 def _container_body(container: _Element) -> _Element | None:

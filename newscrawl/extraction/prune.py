@@ -189,11 +189,13 @@ def prune(
     root: _Element,
     rules: Iterable[ElementRule] = ELEMENT_RULES,
     counts: dict[_Element, int] | None = None,
+    skip: frozenset[str] = frozenset(),
 ) -> Counter[str]:
     """Remove boilerplate elements from ``root``; return counts by rule kind.
 
     One walk over the tree: a removed element's subtree is not visited.
     ``counts``: :func:`~.dom.word_counts` of ``root``, if the caller has them.
+    ``skip``: kinds of :data:`PRUNE_KINDS` not to remove (for measuring them).
     """
     rules = tuple(rules)
     counts = counts if counts is not None else word_counts(root)
@@ -211,7 +213,7 @@ def prune(
             continue  # most elements: no attribute, no rule for their tag
         kind: str | None = None
         limit, keep_headline = MAX_SHARE, True
-        if is_hidden(el):  # (a hidden headline is a copy: it goes too)
+        if "hidden" not in skip and is_hidden(el):  # (a hidden headline is a copy: too)
             kind, limit, keep_headline = "hidden", HIDDEN_MAX_SHARE, False
         elif (rule := matching_rule(el, rules, memo)) is not None:
             kind, limit = rule.kind, rule.max_share
@@ -219,7 +221,7 @@ def prune(
             kind = "dialog"
         else:
             kind = site_chrome(el)
-        if kind is None or counts.get(el, 0) > limit * total:
+        if kind is None or kind in skip or counts.get(el, 0) > limit * total:
             continue
         if keep_headline and (el in h1_holders or el.tag == "h1"):
             continue
@@ -227,13 +229,18 @@ def prune(
         removed[kind] += 1
         walker.skip_subtree()
     gone = set(doomed)
-    for el in tables_of_contents(root, counts):
+    for el in tables_of_contents(root, counts) if "toc" not in skip else ():
         if el not in gone and not gone.intersection(el.iterancestors()):
             doomed.append(el)
             removed["toc"] += 1
     for el in doomed:
         drop(el)
     return removed
+
+
+SITE_CHROME_KINDS = tuple(dict.fromkeys((*SITE_CHROME_TAGS.values(), *SITE_CHROME_ROLES.values())))
+#: Kinds prune removes by its own tests, beside its rules' kinds.
+PRUNE_KINDS = ("hidden", "dialog", *SITE_CHROME_KINDS, "toc")
 
 
 #: A table of contents: a list of at least TOC_MIN_LINKS in-page links (``href="#..."``),

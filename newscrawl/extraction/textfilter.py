@@ -36,12 +36,14 @@ def line_rule(paragraph: str, rules: tuple[LineRule, ...] = LINE_RULES) -> LineR
     return None
 
 
-def filter_paragraphs(paragraphs: list[str]) -> tuple[list[str], Counter[str]]:
+def filter_paragraphs(
+    paragraphs: list[str], line_rules: tuple[LineRule, ...] = LINE_RULES
+) -> tuple[list[str], Counter[str]]:
     """Paragraphs without boilerplate lines, and the counts of dropped lines by kind."""
     kept: list[str] = []
     dropped: Counter[str] = Counter()
     dropped_words = 0
-    rules = [line_rule(p) for p in paragraphs]
+    rules = [line_rule(p, line_rules) for p in paragraphs]
     recurring = Counter(rule.kind for rule in rules if rule is not None and rule.per_item)
     for paragraph, rule in zip(paragraphs, rules, strict=True):
         if rule is None or recurring[rule.kind] >= MIN_ITEM_LINES:
