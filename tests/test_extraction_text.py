@@ -829,27 +829,110 @@ def test_a_footnotes_section_goes() -> None:
     assert "minutes, volume 12" not in extract(page(sources)).text
 
 
-def test_an_article_ends_at_its_read_this_next_heading() -> None:
-    """On an article page, a "Read This Next" heading in the second part of the text is
-    followed by other articles' teasers; a listing keeps them, and so does an article
-    whose heading comes too early to be its end."""
+def test_a_read_this_next_box_goes_with_its_teasers_and_nothing_after_it() -> None:
+    """A "Read This Next" / "Related articles" heading and the titles and teasers after
+    it go, up to the next paragraph of prose: in mid-text the article goes on after it."""
     from newscrawl.extraction.textfilter import cut_read_next
 
     body = [FILLER.replace("Tuesday", day) for day in ("Monday", "Tuesday", "Friday")]
-    teasers = [f"Story {n}: {FILLER}" for n in range(2)]
-    assert cut_read_next([*body, "Read This Next", *teasers]) == body
-    assert cut_read_next(["Read this next", *body]) is None  # (at the start: no end)
-    assert cut_read_next([*body, "Related articles", *teasers]) is None  # (a box mid-text)
     titles = [f"Harbour story number {n}" for n in range(4)]
-    assert cut_read_next([*body, "Related articles", *titles]) == body  # (a list of titles)
-    days = ("Monday", "Wednesday", "Thursday", "Saturday")
-    html = (
+    assert cut_read_next([*body, "Read This Next", *titles]) == body
+    assert cut_read_next([body[0], "Related articles", *titles, *body[1:]]) == body
+    assert cut_read_next(["Read this next", *body]) == body  # (only the heading)
+    assert cut_read_next(body) is None
+    # prose after the heading is the article's, unless the caller can tell it is not
+    teasers = [f"Story {n}: {FILLER}" for n in range(2)]
+    assert cut_read_next([*body, "Read This Next", *teasers]) == [*body, *teasers]
+    assert cut_read_next([*body, "Read This Next", *teasers], lambda p: False) == body
+
+
+STORY_DAYS = [f"day {n}" for n in range(1, 11)]
+
+
+def story_with_box(at: int | None, end: bool = False) -> str:
+    """An article of ten paragraphs with a related-stories box (a heading over a list
+    of headlines) after paragraph ``at``, and/or after its end."""
+
+    def box(heading: str) -> str:
+        titles = "".join(f"<p>Harbour headline number {n}</p>" for n in range(5))
+        return f"<div class='box-7'><h3>{heading}</h3>{titles}</div>"
+
+    paragraphs = [
+        f"<p>{FILLER.replace('Tuesday', day)}</p>"
+        + (box("Related articles") if n + 1 == at else "")
+        for n, day in enumerate(STORY_DAYS)
+    ]
+    return (
         "<html><head><title>Harbour plan</title></head><body><article><h1>Harbour plan</h1>"
-        + "".join(f"<p>{FILLER.replace('Tuesday', day)}</p>" for day in days)
-        + "<h2>Read This Next</h2>"
-        + "".join(f"<p>Story {n}: {FILLER}</p>" for n in range(3))
+        + "".join(paragraphs)
+        + (box("Read This Next") if end else "")
         + "</article></body></html>"
     )
-    article = extract(html)
-    assert article.page_type == "article" and "Saturday evening" in article.text
-    assert "Story 1" not in article.text and article.removed.get("read-next") == 1
+
+
+@pytest.mark.parametrize(("at", "end"), [(4, False), (8, False), (None, True), (4, True)])
+def test_a_related_box_in_the_body_removes_the_box_and_nothing_after_it(
+    at: int | None, end: bool
+) -> None:
+    """The box at 40% or 80% of the text, or after the article's genuine end: the whole
+    article is kept, the headlines are not."""
+    article = extract(story_with_box(at, end))
+    for day in STORY_DAYS:
+        assert f"on {day} evening" in article.text, day
+    assert "Harbour headline" not in article.text
+    assert "Related articles" not in article.text and "Read This Next" not in article.text
+    assert article.removed.get("read-next") == 1
+
+
+def test_the_article_goes_on_after_an_ad_break_where_readability_stops() -> None:
+    """An article in two blocks of its <article>, parted by an ad slot, where Readability
+    picks the first: the tail after its pick is the article's own prose (its kind of
+    paragraph, inside the <article>, not in links) and stays; the teasers after the
+    <article> go."""
+    first = "".join(
+        f"<p>{FILLER.replace('Tuesday', d)}, said Mr {d}, who, as always, spoke.</p>"
+        for d in STORY_DAYS
+    )
+    later = ("Sunday", "Monday", "Saturday")
+    second = "".join(
+        f"<p>The plan was discussed on {d} evening at the town hall by the council members.</p>"
+        for d in later
+    )
+    teasers = "".join(
+        f"<div class='card'><h3><a href='/s/{n}'>Another story {n}</a></h3>"
+        f"<p><a href='/s/{n}'>Teaser {n}: a short summary of another story on the site, "
+        "from the archive, with its own headline.</a></p></div>"
+        for n in range(4)
+    )
+    html = (
+        "<html><head><title>Harbour plan</title></head><body><div class='page'><article>"
+        f"<h1>Harbour plan</h1><div class='x-a'><div class='text'>{first}</div></div>"
+        f"<div class='ad-slot-x'>Ad</div><div class='x-b'><div class='text'>{second}</div>"
+        f"</div></article><div class='more'>{teasers}</div></div></body></html>"
+    )
+    text = extract(html).text
+    for day in (*STORY_DAYS, *later):
+        assert f"on {day} evening" in text, day
+    assert "Teaser 2" not in text
+
+
+def test_a_faq_after_the_article_is_not_taken_for_more_of_it() -> None:
+    """Prose after Readability's pick written in another kind of block (a FAQ, a promo
+    box) is not the article's own: the tail after the pick is trimmed."""
+    from newscrawl.extraction.decode import parse
+    from newscrawl.extraction.secondopinion import SecondOpinion
+
+    story = [
+        f"{FILLER.replace('Tuesday', d)}, said Mr {d}, who, as always, spoke." for d in STORY_DAYS
+    ]
+    faq = ["Questions?", "What does the harbour plan cost the town and its residents each year?"]
+    html = (
+        "<html><body><article><div class='x-a'><div class='text'>"
+        + "".join(f"<p>{p}</p>" for p in story)
+        + "</div></div><div class='faq'><h3>Questions?</h3><dl><dd>"
+        + faq[1]
+        + "</dd></dl></div></article></body></html>"
+    )
+    opinion = SecondOpinion(parse(html))
+    assert opinion.trim_tail([*story, *faq]) == story
+    assert opinion.articles_own(story[0]) and not opinion.articles_own(faq[1])

@@ -50,6 +50,7 @@ from .recover import recover
 from .rules import ELEMENT_RULES, LINE_RULES, ElementRule, LineRule
 from .secondopinion import SecondOpinion
 from .sites import SiteRules, site_for
+from .text import is_prose
 from .textfilter import cut_read_next, drop_repeated_runs, filter_paragraphs
 
 _TAG = re.compile(r"<[a-zA-Z!]")
@@ -323,7 +324,8 @@ def step_read_next(page: Page) -> None:
     """On an article: the "Read this next" box and its teasers out."""
     if page.result().page_type != "article":
         return
-    cut = cut_read_next(page.paragraphs)
+    own = page.opinion.articles_own if page.opinion is not None else is_prose
+    cut = cut_read_next(page.paragraphs, own)
     if cut is None:
         return
     shorter, dropped = _filtered(cut, page.md.title, page.line_rules)

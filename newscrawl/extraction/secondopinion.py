@@ -11,7 +11,8 @@ the best element, moved up to the ancestor its rivals share, with its like
 siblings, is the article.
 
 Where the two agree on most of the text, the paragraphs that trafilatura kept
-*after* the last one inside Readability's article are dropped. Only the tail:
+*after* the last one inside Readability's article are dropped, unless prose follows
+(an article is never cut short: Readability stops early at an ad break). Only the tail:
 Readability is less sure about an article's start (it drops headings and
 lead-ins that trafilatura keeps) than about its end.
 
@@ -29,6 +30,7 @@ body, which stays as it is.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from copy import deepcopy
 
 from lxml import etree
@@ -36,6 +38,7 @@ from lxml.etree import _Element
 
 from .dom import drop, fold_space, source_text, word_counts
 from .fallback import block_paragraphs
+from .text import is_prose
 
 #: Readability's class/id weights (matched against lower-cased names: faster than re.I).
 POSITIVE = re.compile(
@@ -82,6 +85,11 @@ MIN_AGREEMENT = 0.6
 #: it holds this share of their words and is this many times as long.
 MIN_HELD = 0.9
 MIN_WIDER = 2
+#: A paragraph of prose after Readability's article is the article's own (the tail is
+#: not trimmed past it) when fewer than this share of its words are in links.
+TAIL_MAX_LINK_SHARE = 0.2
+#: Paragraphs of Readability's article this long say how its blocks are written.
+MIN_KIND_WORDS = 12
 #: A paragraph is inside Readability's article when this share of its shingles is.
 MIN_INSIDE = 0.5
 SHINGLE = 4
@@ -357,16 +365,83 @@ def _held(words: list[list[str]], inside: list[bool]) -> float:
     )
 
 
+_PARAGRAPH_TAGS = ("p", "li", "blockquote", "h2", "h3", "h4", "pre", "dd", "td")
+
+
+def _block_kind(el: _Element) -> tuple[str, str, str]:
+    """A block's kind: its tag and its parent's tag and class (the nearest paragraph-like
+    element at or above ``el``)."""
+    block = next((a for a in (el, *el.iterancestors()) if a.tag in _PARAGRAPH_TAGS), el)
+    parent = block.getparent()
+    if parent is None:
+        return (block.tag, "", "")
+    return (block.tag, parent.tag, parent.get("class") or "")
+
+
+class _TokenIndex:
+    """The words of a tree in reading order, each with the element it is written in and
+    whether it is in a link: where a paragraph of text sits on the page."""
+
+    def __init__(self, root: _Element) -> None:
+        self.owners: list[_Element] = []
+        self.links: list[bool] = []
+        words: list[str] = []
+        in_link = 0
+        for event, el in etree.iterwalk(root, events=("start", "end")):
+            if not isinstance(el.tag, str):
+                continue
+            if event == "start":
+                in_link += el.tag == "a"
+                self._add(words, el.text, el, in_link > 0)
+            else:
+                in_link -= el.tag == "a"
+                parent = el.getparent()
+                if parent is not None:
+                    self._add(words, el.tail, parent, in_link > 0)
+        self.starts: list[int] = []
+        offset = 0
+        for word in words:
+            self.starts.append(offset)
+            offset += len(word) + 1
+        self.joined = " ".join(words)
+
+    def _add(self, words: list[str], text: str | None, owner: _Element, in_link: bool) -> None:
+        if text:
+            for word in _TOKEN.findall(source_text(text).lower()):
+                words.append(word)
+                self.owners.append(owner)
+                self.links.append(in_link)
+
+    def locate(self, paragraph: list[str]) -> list[tuple[_Element, bool]]:
+        """The (element, in a link) of each of the paragraph's words, at its first
+        occurrence on the page; nothing when it is not there word for word."""
+        if not paragraph:
+            return []
+        at = self.joined.find(" ".join(paragraph))
+        while at > 0 and self.joined[at - 1] != " ":
+            at = self.joined.find(" ".join(paragraph), at + 1)
+        if at < 0:
+            return []
+        first = bisect_left(self.starts, at)
+        end = first + len(paragraph)
+        return list(zip(self.owners[first:end], self.links[first:end], strict=True))
+
+
 class SecondOpinion:
     """Readability's article of a page, compared with the paragraphs trafilatura kept."""
 
     def __init__(self, tree: _Element) -> None:
         self.article = readability_article(tree) or []
+        self._tokens: _TokenIndex | None = None
+        self._kinds: set[tuple[str, str, str]] | None = None
         self._text = _Text(" ".join(source_text(t) for el in self.article for t in el.itertext()))
 
     def trim_tail(self, paragraphs: list[str]) -> list[str]:
-        """``paragraphs`` without those after the last one inside Readability's article,
-        when that article holds most (``MIN_AGREEMENT``) of their words; else unchanged."""
+        """``paragraphs`` without the tail after the last one inside Readability's
+        article, when that article holds most (``MIN_AGREEMENT``) of their words; but
+        never past a paragraph of the article's own prose in that tail (prose, not in a
+        link, inside the ``<article>`` around Readability's pick): Readability may stop
+        early in an article, at an ad break or a box."""
         if len(paragraphs) < 2 or not self.article:
             return paragraphs
         words = [_TOKEN.findall(p.lower()) for p in paragraphs]
@@ -374,7 +449,62 @@ class SecondOpinion:
         if _held(words, inside) < MIN_AGREEMENT or not any(inside):
             return paragraphs
         last = max(i for i, flag in enumerate(inside) if flag)
+        for i in range(len(paragraphs) - 1, last, -1):
+            if is_prose(paragraphs[i]) and self._articles_own(words[i]):
+                return paragraphs[: i + 1]
         return paragraphs[: last + 1]
+
+    def articles_own(self, paragraph: str) -> bool:
+        """Is ``paragraph`` the article's own prose? Prose, and where the page has an
+        ``<article>`` around Readability's pick, written in it as its paragraphs are."""
+        if not is_prose(paragraph):
+            return False
+        if not self.article or self._region() is None:
+            return True
+        return self._articles_own(_TOKEN.findall(paragraph.lower()))
+
+    def _articles_own(self, paragraph: list[str]) -> bool:
+        """Is this paragraph (its words) on the page mostly outside links and inside the
+        ``<article>`` around Readability's pick?"""
+        index = self._index()
+        located = index.locate(paragraph) if index is not None else []
+        if not located:
+            return False  # (not on the page word for word: set aside as navigation)
+        region = self._region()
+        if region is None:
+            return False
+        linked = sum(in_link for _, in_link in located)
+        if linked >= TAIL_MAX_LINK_SHARE * len(located):
+            return False
+        owners = {owner for owner, _ in located}
+        if not all(owner is region or region in owner.iterancestors() for owner in owners):
+            return False
+        # written as the article's paragraphs are (a FAQ, a promo box, a paywall's
+        # dialog in the same <article> are blocks of another kind)
+        kinds = self._paragraph_kinds()
+        return all(_block_kind(owner) in kinds for owner in owners)
+
+    def _paragraph_kinds(self) -> set[tuple[str, str, str]]:
+        if self._kinds is None:
+            self._kinds = {
+                _block_kind(el)
+                for top in self.article
+                for el in top.iter(*_PARAGRAPH_TAGS)
+                if len(_TOKEN.findall(el.text_content())) >= MIN_KIND_WORDS
+            }
+        return self._kinds
+
+    def _region(self) -> _Element | None:
+        """The ``<article>`` element around Readability's pick, if any: a tail inside
+        it is the article's own. (Without one, the pick's parent holds the teasers and
+        the footer as often as more of the article: no evidence either way.)"""
+        return next((el for el in self.article[0].iterancestors("article")), None)
+
+    def _index(self) -> _TokenIndex | None:
+        if self._tokens is None and self.article:
+            root = self.article[0].getroottree().getroot()
+            self._tokens = _TokenIndex(root)
+        return self._tokens
 
     def wider(self, paragraphs: list[str]) -> list[str] | None:
         """Readability's article as paragraphs when it holds nearly all of ``paragraphs``

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 
 from .rules import LINE_RULES, LineRule
+from .text import is_prose
 
 MAX_DROPPED_SHARE = 0.4
 #: Lines of a per-item kind (bylines, dates) this many times over are the items' own.
@@ -89,44 +91,31 @@ def drop_repeated_runs(paragraphs: list[str]) -> list[str]:
     return [p for k, p in enumerate(paragraphs) if k not in copies]
 
 
-#: The heading of what to read next: on an article page, what follows it is other
-#: articles' teasers (the heading's own line rule drops only the heading).
+#: The heading of what to read next or of related stories: what follows it up to the
+#: next prose paragraph is other articles' titles and teasers.
 _READ_NEXT = re.compile(
     r"^(read (this )?next|what to read next|up next|keep reading"
-    r"|more (stories|articles|posts)( like this)?|you (may|might) (also )?(like|enjoy))"
+    r"|more (stories|articles|posts)( like this)?|you (may|might) (also )?(like|enjoy)"
+    r"|related (articles|posts|stories|reading)|recommended (for you|reading|articles|stories))"
     r"\s*[:.]?$",
     re.IGNORECASE,
 )
-#: ... when it comes after this share of the text's words and the rest is at most this.
-READ_NEXT_AFTER = 0.3
-READ_NEXT_MAX_REST = 0.6
-#: A "Related articles" heading also heads a box in mid-text: it ends the article only
-#: when what follows is a list of titles (paragraphs of this many words, at the median).
-_RELATED = re.compile(
-    r"^(related (articles|posts|stories|reading)|recommended (for you|reading|articles|stories))"
-    r"\s*[:.]?$",
-    re.IGNORECASE,
-)
-RELATED_MAX_MEDIAN_WORDS = 20
 
 
-def cut_read_next(paragraphs: list[str]) -> list[str] | None:
-    """``paragraphs`` up to a "Read this next" heading (or a "Related articles" one over
-    a list of titles) in the second part of the text, or None when there is none."""
-    sizes = [len(_WORD.findall(p)) for p in paragraphs]
-    total = sum(sizes)
-    done = 0
-    for k, (paragraph, size) in enumerate(zip(paragraphs, sizes, strict=True)):
-        if done >= READ_NEXT_AFTER * total and total - done <= READ_NEXT_MAX_REST * total:
-            heading = paragraph.strip()
-            if _READ_NEXT.match(heading):
-                return paragraphs[:k]
-            if _RELATED.match(heading) and _titles(sizes[k + 1 :]):
-                return paragraphs[:k]
-        done += size
-    return None
-
-
-def _titles(sizes: list[int]) -> bool:
-    """Are these paragraph sizes a list of titles (the median one short)?"""
-    return bool(sizes) and sorted(sizes)[len(sizes) // 2] <= RELATED_MAX_MEDIAN_WORDS
+def cut_read_next(
+    paragraphs: list[str], articles_own: Callable[[str], bool] = is_prose
+) -> list[str] | None:
+    """``paragraphs`` without each "Read this next" / "Related articles" heading and the
+    titles and teasers after it (up to the next paragraph of the article's own prose,
+    ``articles_own``), or None when there is none. A box in mid-text goes alone; the
+    article's prose after it stays."""
+    kept: list[str] = []
+    in_box = False
+    for paragraph in paragraphs:
+        if _READ_NEXT.match(paragraph.strip()):
+            in_box = True
+        elif in_box and articles_own(paragraph):
+            in_box = False
+        if not in_box:
+            kept.append(paragraph)
+    return kept if len(kept) < len(paragraphs) else None
