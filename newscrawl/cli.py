@@ -144,7 +144,7 @@ def _observe(job: tuple[str, str | None]) -> tuple[str | None, Any]:
 
 def _extract_file(job: tuple[str, str | None, Any]) -> dict[str, Any]:
     """Worker side: one page file to its JSON row (an article or an error)."""
-    from newscrawl.extraction import ExtractionError, extract
+    from newscrawl.extraction import ExtractionError, extract_page
 
     path, url, rules = job
     try:
@@ -153,13 +153,7 @@ def _extract_file(job: tuple[str, str | None, Any]) -> dict[str, Any]:
         return {"source": path, "url": url, "error": "unreadable", "detail": str(exc)}
     url = page_url(html, url)
     try:
-        if rules:
-            from newscrawl.extraction.decode import decode
-            from newscrawl.extraction.templates import extract_with_template
-
-            article, _, _ = extract_with_template(decode(html), url, rules)
-        else:
-            article = extract(html, url=url)
+        article = extract_page(html, url, template=rules or None).article
     except ExtractionError as exc:
         return {"source": path, "url": url, "error": exc.reason, "detail": exc.detail}
     except Exception as exc:  # a bug in extraction must not lose the other pages

@@ -15,13 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from newscrawl.extraction import Article
-from newscrawl.extraction.decode import decode
+from newscrawl.extraction import Article, extract_page
 from newscrawl.extraction.templates import (
     Removal,
     SiteTemplate,
     TemplateRules,
-    extract_with_template,
     page_blocks,
 )
 from newscrawl.state import CrawlState
@@ -95,5 +93,5 @@ def stored_template(state_dir: Path, spider: str, host: str) -> SiteTemplate | N
 
 def explain(html: bytes, url: str | None, rules: TemplateRules | None, source: str) -> Explanation:
     """Extract a page as the crawl would with ``rules``, keeping every template removal."""
-    article, removals, _ = extract_with_template(decode(html), url, rules)
-    return Explanation(source, url, article, rules.pages if rules else 0, removals)
+    done = extract_page(html, url, template=rules or None)
+    return Explanation(source, url, done.article, rules.pages if rules else 0, done.removals)

@@ -23,15 +23,13 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
-from w3lib.encoding import http_content_type_encoding
-
-from newscrawl.extraction import Article, ExtractionError, extract
-from newscrawl.extraction.decode import decode, looks_binary
+from newscrawl import extraction
+from newscrawl.extraction import Article, ExtractionError
+from newscrawl.extraction.core import page_text
 from newscrawl.extraction.templates import (
     Block,
     Removal,
     TemplateRules,
-    extract_with_template,
     page_blocks,
 )
 from newscrawl.similarity import simhash
@@ -57,29 +55,16 @@ def extract_page(
     observe: bool = False,
     extract_text: bool = True,
 ) -> PageResult:
-    """Decode a fetched page as browsers do, then (in a worker process):
-
-    - ``observe``: describe its blocks for the site's template model;
-    - ``rules``: remove the site's template blocks first;
-    - extract the article (unless ``extract_text`` is false) and fingerprint its text.
-    """
-    if looks_binary(body) and not declares_utf16(content_type):
-        raise ExtractionError("binary", "the body is not text")
-    text = decode(body, content_type)
-    if not (rules or observe):
-        article = extract(text, url=url)
-        return PageResult(article, simhash(article.text))
+    """One fetched page in a worker process: the extraction's one entry point
+    (:func:`newscrawl.extraction.extract_page`, with the site's template ``rules``;
+    ``observe``: the page's blocks for the site's model too), and the text's
+    fingerprint. Without ``extract_text``, only the page's blocks."""
     if not extract_text:
-        return PageResult(None, 0, page_blocks(text, url))
-    article, removals, blocks = extract_with_template(text, url, rules, observe)
-    return PageResult(article, simhash(article.text), blocks, removals)
-
-
-def declares_utf16(content_type: str | None) -> bool:
-    """Does the HTTP header say UTF-16 (or UTF-32)? Such text is full of NULs, even
-    without a byte-order mark, and is no binary."""
-    charset = http_content_type_encoding(content_type) if content_type else None
-    return charset is not None and charset.replace("-", "").startswith(("utf16", "utf32"))
+        return PageResult(None, 0, page_blocks(page_text(body, content_type), url))
+    done = extraction.extract_page(
+        body, url, content_type=content_type, template=rules or None, observe=observe
+    )
+    return PageResult(done.article, simhash(done.article.text), done.blocks, done.removals)
 
 
 def peak_rss(pid: int | str = "self") -> int:

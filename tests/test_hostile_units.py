@@ -18,9 +18,10 @@ from scrapy.settings import Settings
 from scrapy.utils.sitemap import Sitemap
 
 from newscrawl.extraction import ExtractionError
+from newscrawl.extraction.decode import declares_utf16
 from newscrawl.middlewares import BackoffRetryMiddleware, retry_after_seconds
 from newscrawl.spiders.newssite import without_doctype
-from newscrawl.workers import declares_utf16, extract_page
+from newscrawl.workers import extract_page
 from tests.hostile import paragraphs_page, story
 
 URL = "https://hostile.example/a/"

@@ -154,17 +154,21 @@ def test_a_listing_pages_cards_are_its_content() -> None:
 
 
 def test_extraction_after_template_removal_keeps_the_page_structure() -> None:
-    """The pruned tree is serialised as HTML: as XML an empty ``<style/>`` would swallow
-    the article when parsed again, and the page would lose its text."""
-    from newscrawl.extraction.templates import extract_with_template
+    """The template is pruned from the tree the extraction reads (one parse): an empty
+    ``<style>`` in the head, a late one in the body, and the article is whole."""
+    from newscrawl.extraction import extract_page
 
     model = learn([page(i) for i in range(15)])
     html = page(99).replace(
         "<html>", '<html><head><style id="late"></style>\n<meta charset="utf-8"></head>'
     )
     html = html.replace("</body>", "<style>.foot { color: grey }</style></body>")
-    article, removals, _ = extract_with_template(html, f"{HOST}/post-99/", model.rules())
-    assert removals
+    done = extract_page(html, f"{HOST}/post-99/", template=model.rules(), observe=True)
+    article, removals = done.article, done.removals
+    assert removals and done.blocks
+    assert article.removed.get("template:recurring-text", 0) + article.removed.get(
+        "template:recurring-link-list", 0
+    ) == len(removals)
     for paragraph in article_paragraphs(99):
         assert paragraph in article.text
     assert "More from GQN" not in article.text

@@ -57,10 +57,11 @@ def register(name: str) -> Callable[[Extractor], Extractor]:
 
 @register("newscrawl")
 def newscrawl_extractor(html: bytes, url: str | None) -> dict[str, Any] | None:
-    """Our ``extract()``; its ``ExtractionError`` counts as a failure with its reason."""
-    from newscrawl.extraction import extract
+    """Our ``extract_page()``, as the crawl calls it; its ``ExtractionError`` counts as a
+    failure with its reason."""
+    from newscrawl.extraction import extract_page
 
-    return extract(html, url=url).to_dict()
+    return extract_page(html, url).article.to_dict()
 
 
 @register("trafilatura")

@@ -28,7 +28,7 @@ from lxml.etree import _Element
 from lxml.html import HtmlElement
 
 from .article import Article
-from .decode import decode, looks_binary, parse
+from .decode import declares_utf16, decode, looks_binary, parse
 from .dom import SEPARATING, ParagraphWriter, drop, fold_space, word_counts
 from .errors import ExtractionError
 from .fallback import replace_page_dump
@@ -50,6 +50,7 @@ from .recover import recover
 from .rules import ELEMENT_RULES, LINE_RULES, ElementRule, LineRule
 from .secondopinion import SecondOpinion
 from .sites import SiteRules, site_for
+from .templates import Block, Removal, TemplateRules, iter_blocks
 from .text import is_prose
 from .textfilter import cut_read_next, drop_repeated_runs, filter_paragraphs
 
@@ -157,6 +158,10 @@ class Page:
     url: str | None
     content_type: str | None
     disabled: frozenset[str]
+    template: TemplateRules | None = None  # the site's learned template, if any
+    observe: bool = False  # describe the page's blocks for the site's template model
+    blocks: list[Block] | None = None
+    removals: list[Removal] = field(default_factory=list)
     element_rules: tuple[ElementRule, ...] = ELEMENT_RULES
     line_rules: tuple[LineRule, ...] = LINE_RULES
     text: str = ""
@@ -183,19 +188,39 @@ class Page:
         return self.article
 
 
-def step_decode(page: Page) -> None:
-    """Bytes to text (charsets checked against the bytes); not HTML is an error."""
-    if isinstance(page.html, bytes) and looks_binary(page.html):
+def page_text(html: str | bytes, content_type: str | None = None) -> str:
+    """A page's text (charsets checked against the bytes), or :class:`ExtractionError`
+    when it is binary, empty or no HTML."""
+    binary = isinstance(html, bytes) and looks_binary(html)
+    if binary and not declares_utf16(content_type):
         raise ExtractionError("binary", "the body is not text")
-    page.text = decode(page.html, page.content_type)
-    if not page.text.strip():
+    text = decode(html, content_type)
+    if not text.strip():
         raise ExtractionError("empty", "no content")
-    if not _TAG.search(page.text, 0, 100_000):
+    if not _TAG.search(text, 0, 100_000):
         raise ExtractionError("not-html", "no HTML markup")
+    return text
+
+
+def step_decode(page: Page) -> None:
+    page.text = page_text(page.html, page.content_type)
 
 
 def step_parse(page: Page) -> None:
     page.tree = parse(page.text)
+
+
+def step_template(page: Page) -> None:
+    """The site's template blocks out of the tree (and the page's blocks described for
+    the site's model, when observing): before anything reads the page."""
+    if page.template is None and not page.observe:
+        return
+    pairs = list(iter_blocks(page.root(), page.url))
+    if page.observe:
+        page.blocks = [block for _, block in pairs]
+    if page.template:
+        page.removals = page.template.prune(page.root(), page.url, pairs)
+        page.removed.update(f"template:{removal.rule}" for removal in page.removals)
 
 
 def step_metadata(page: Page) -> None:
@@ -355,6 +380,7 @@ class Step:
 STEPS: tuple[Step, ...] = (
     Step("decode", step_decode, optional=False),
     Step("parse", step_parse, optional=False),
+    Step("template", step_template),
     Step("metadata", step_metadata, optional=False),
     Step("streamed-segments", step_streamed_segments),
     Step("strip-invisible", step_strip_invisible),
@@ -389,6 +415,47 @@ def ablation_groups() -> list[str]:
     return steps + [f"element:{k}" for k in kinds] + [f"line:{k}" for k in lines]
 
 
+@dataclass
+class Extraction:
+    """What :func:`extract_page` gives: the article and, with a site template, what it
+    removed; with ``observe``, the page's blocks for the site's model."""
+
+    article: Article
+    removals: list[Removal]
+    blocks: list[Block] | None = None
+
+
+def extract_page(
+    html: str | bytes,
+    url: str | None = None,
+    *,
+    content_type: str | None = None,
+    template: TemplateRules | None = None,
+    observe: bool = False,
+    disabled: frozenset[str] = frozenset(),
+) -> Extraction:
+    """The one entry point of the crawl, ``newscrawl extract`` and ``newscrawl eval``:
+    one page's bytes (or text), its URL and HTTP ``content_type`` in; its article out.
+
+    ``template``: the site's learned template, pruned from the same tree before the
+    steps read it; ``observe``: also describe the page's blocks for the site's model.
+    ``disabled``: steps and rule groups to leave out (:func:`ablation_groups`), for
+    measuring what each is worth. Raises :class:`ExtractionError` (with a short
+    ``reason``) when the page is not HTML or holds no main text.
+    """
+    unknown = disabled - set(ablation_groups())
+    if unknown:
+        raise ValueError(f"unknown step or rule group: {', '.join(sorted(unknown))}")
+    page = Page(html, url, content_type, disabled, template, observe)
+    if disabled:
+        page.element_rules = tuple(r for r in ELEMENT_RULES if f"element:{r.kind}" not in disabled)
+        page.line_rules = tuple(r for r in LINE_RULES if f"line:{r.kind}" not in disabled)
+    for step in STEPS:
+        if step.name not in disabled:
+            step.run(page)
+    return Extraction(page.result(), page.removals, page.blocks)
+
+
 def extract(
     html: str | bytes,
     url: str | None = None,
@@ -396,23 +463,8 @@ def extract(
     content_type: str | None = None,
     disabled: frozenset[str] = frozenset(),
 ) -> Article:
-    """Extract the article of one page (``content_type``: the HTTP header, if any).
-
-    Raises :class:`ExtractionError` (with a short ``reason``) when the page is
-    not HTML or holds no main text. ``disabled``: steps and rule groups to leave out
-    (:func:`ablation_groups`), for measuring what each is worth.
-    """
-    unknown = disabled - set(ablation_groups())
-    if unknown:
-        raise ValueError(f"unknown step or rule group: {', '.join(sorted(unknown))}")
-    page = Page(html, url, content_type, disabled)
-    if disabled:
-        page.element_rules = tuple(r for r in ELEMENT_RULES if f"element:{r.kind}" not in disabled)
-        page.line_rules = tuple(r for r in LINE_RULES if f"line:{r.kind}" not in disabled)
-    for step in STEPS:
-        if step.name not in disabled:
-            step.run(page)
-    return page.result()
+    """The article of one page (:func:`extract_page` without a site template)."""
+    return extract_page(html, url, content_type=content_type, disabled=disabled).article
 
 
 def _filtered(

@@ -97,6 +97,13 @@ def looks_binary(data: bytes) -> bool:
     return bool(head) and controls > 0.1 * len(head)
 
 
+def declares_utf16(content_type: str | None) -> bool:
+    """Does the HTTP header say UTF-16 (or UTF-32)? Such text is full of NULs, even
+    without a byte-order mark, and is no binary."""
+    charset = http_content_type_encoding(content_type) if content_type else None
+    return charset is not None and charset.replace("-", "").startswith(("utf16", "utf32"))
+
+
 def decode(html: str | bytes, content_type: str | None = None) -> str:
     """Text of a page's bytes, trusting declarations only as far as the bytes agree.
 

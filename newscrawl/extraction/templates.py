@@ -40,10 +40,8 @@ from urllib.parse import urlsplit
 from lxml import etree
 from lxml.etree import _Element
 
-from .article import Article
-from .core import extract
+from .decode import decode, parse
 from .dom import drop
-from .errors import ExtractionError
 
 #: Elements that are blocks whether or not they carry a class.
 BLOCK_TAGS = frozenset(
@@ -78,9 +76,7 @@ BLOCK_TAGS = frozenset(
 SKIP_TAGS = frozenset(["script", "style", "noscript", "template", "svg", "head"])
 
 #: Plain lxml elements (lxml.html's element classes make every traversal slower).
-_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
 
-_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _DIGITS = re.compile(r"\d+")
 _WS = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
@@ -126,20 +122,24 @@ KEY_MAX_WORDS = 400
 
 
 def _text(el: _Element) -> str:
-    """The visible text of ``el`` (scripts, styles and the like left out)."""
+    """The visible text of ``el`` (scripts, styles and the like left out). (One
+    iterative walk: pages nest thousands deep.)"""
     parts: list[str] = []
-
-    def walk(node: _Element) -> None:
-        if node.text:
-            parts.append(node.text)
-        for child in node:
-            if isinstance(child.tag, str) and child.tag not in SKIP_TAGS:
-                walk(child)
-            if child.tail:
-                parts.append(child.tail)
-
-    if isinstance(el.tag, str) and el.tag not in SKIP_TAGS:
-        walk(el)
+    if not isinstance(el.tag, str) or el.tag in SKIP_TAGS:
+        return ""
+    skipping = 0  # depth inside a skipped element or a comment
+    for event, node in etree.iterwalk(el, events=("start", "end")):
+        visible = isinstance(node.tag, str) and node.tag not in SKIP_TAGS
+        if event == "start":
+            if skipping or not visible:
+                skipping += 1
+            elif node.text:
+                parts.append(node.text)
+            continue
+        if skipping:
+            skipping -= 1
+        if not skipping and node is not el and node.tail:
+            parts.append(node.tail)
     return " ".join(t for t in parts if t.strip())
 
 
@@ -226,22 +226,10 @@ def iter_blocks(root: _Element, url: str | None = None) -> Iterator[tuple[_Eleme
         yield el, Block(paths[el], key, w, links[el], own[el])
 
 
-def parse(html: str | bytes) -> _Element:
-    """An lxml tree of a page (plain elements: faster to walk than lxml.html's)."""
-    if isinstance(html, str):
-        html = _XML_DECLARATION.sub("", html, count=1)  # lxml refuses it in a str
-    try:
-        tree = etree.fromstring(html, _PARSER)
-    except (ValueError, etree.ParserError) as exc:
-        raise ExtractionError("unparsable", str(exc)) from exc
-    if tree is None:
-        raise ExtractionError("empty", "no HTML elements")
-    return tree
-
-
 def page_blocks(page: str | bytes | _Element, url: str | None = None) -> list[Block]:
-    """The blocks of a page (HTML or an lxml tree), for :meth:`SiteTemplate.observe`."""
-    root = page if isinstance(page, _Element) else parse(page)
+    """The blocks of a page (HTML or an lxml tree), for :meth:`SiteTemplate.observe`:
+    parsed as the extraction parses it (:func:`.decode.parse`), so the paths match."""
+    root = page if isinstance(page, _Element) else parse(decode(page))
     return [block for _, block in iter_blocks(root, url)]
 
 
@@ -458,24 +446,3 @@ class SiteTemplate:
             p: PathStats(int(v[0]), int(v[1]), set(v[2])) for p, v in raw["paths"].items()
         }
         return model
-
-
-def extract_with_template(
-    html: str, url: str | None, rules: TemplateRules | None, observe: bool = False
-) -> tuple[Article, list[Removal], list[Block] | None]:
-    """Extract a page after removing its site's template blocks.
-
-    Returns the article (its ``removed`` counts include ``template:<rule>``),
-    the template removals, and, with ``observe``, the page's blocks (taken
-    before pruning) for the site's model.
-    """
-    tree = parse(html)
-    pairs = list(iter_blocks(tree, url))
-    blocks = [block for _, block in pairs] if observe else None
-    removals = rules.prune(tree, url, pairs) if rules else []
-    page = etree.tostring(tree, encoding="unicode", method="html") if removals else html
-    article = extract(page, url=url)
-    for removal in removals:
-        kind = f"template:{removal.rule}"
-        article.removed[kind] = article.removed.get(kind, 0) + 1
-    return article, removals, blocks
