@@ -8,6 +8,8 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .text import count_words  # (each CJK character counts as a word)
+
 _WS = re.compile(r"\s+")
 
 
@@ -19,15 +21,6 @@ def normalise_text(text: str) -> str:
 def content_hash(text: str) -> str:
     """Stable hash of the normalised text (so cosmetic whitespace changes do not count)."""
     return "sha256:" + hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()
-
-
-#: Each Chinese or Japanese character counts as a word (those scripts put no spaces
-#: between words); everything else counts by runs of word characters.
-_WORDS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|\w+")
-
-
-def count_words(text: str) -> int:
-    return len(_WORDS.findall(text))
 
 
 @dataclass

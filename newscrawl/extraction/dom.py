@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from lxml import etree
 from lxml.etree import _Element
 
-WORD = re.compile(r"\w+")
+from .text import WORD
+
 _WS = re.compile(r"\s+")
 #: Elements whose text a reader never sees.
 INVISIBLE = frozenset(("script", "style", "noscript", "template"))

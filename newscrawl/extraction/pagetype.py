@@ -16,6 +16,7 @@ from lxml.etree import _Element
 
 from .article import Article
 from .metadata import ARTICLE_TYPES, Metadata
+from .text import WORD
 
 #: Declared types that mean "not an article", by what they are; the first one a page
 #: declares decides (a product page with an FAQ block is a product).
@@ -27,7 +28,6 @@ DECLARED = {
     "profilepage": "listing",
 }  # fmt: skip
 LISTING_PATH = re.compile(r"/(category|categories|tag|tags|author|topics?|page/\d+|archives?)(/|$)")
-_WORD = re.compile(r"\w+")
 
 
 def page_type(tree: _Element, md: Metadata, article: Article, url: str | None) -> str:
@@ -52,5 +52,5 @@ def _looks_like_listing(article: Article) -> bool:
     paragraphs = article.paragraphs
     if len(paragraphs) < 8:
         return False
-    long_ones = [p for p in paragraphs if len(_WORD.findall(p)) >= 25]
+    long_ones = [p for p in paragraphs if len(WORD.findall(p)) >= 25]
     return len(long_ones) <= 1 and article.word_count < 400

@@ -25,6 +25,7 @@ from lxml.etree import _Element
 from . import prune
 from .dom import fold_space, text_of
 from .rules import ELEMENT_RULES, ElementRule
+from .text import WORD
 from .textfilter import line_rule
 
 
@@ -42,7 +43,6 @@ NEVER = _words(
     "nav aside form footer header button select option label script style noscript "
     "template svg iframe menu"
 )
-_TOKEN = re.compile(r"\w+")
 
 
 def leaf_blocks(root: _Element) -> Iterator[_Element]:
@@ -60,7 +60,7 @@ def leaf_blocks(root: _Element) -> Iterator[_Element]:
 
 
 def _lower_words(text: str) -> list[str]:
-    return _TOKEN.findall(text.lower())
+    return WORD.findall(text.lower())
 
 
 def _shingles(tokens: list[str]) -> set[tuple[str, ...]]:
@@ -75,7 +75,7 @@ def _link_words(el: _Element) -> int:
     links = el.iter("a")
     if el.tag in HEADINGS:
         links = (a for a in links if not (a.get("href") or "").startswith("#"))
-    return sum(len(_TOKEN.findall(a.xpath("string()"))) for a in links)
+    return sum(len(WORD.findall(a.xpath("string()"))) for a in links)
 
 
 def _in_never(el: _Element, container: _Element, rules: Iterable[ElementRule]) -> bool:

@@ -38,7 +38,7 @@ from lxml.etree import _Element
 
 from .dom import drop, fold_space, source_text, word_counts
 from .fallback import block_paragraphs
-from .text import is_prose
+from .text import WORD, is_prose
 
 #: Readability's class/id weights (matched against lower-cased names: faster than re.I).
 POSITIVE = re.compile(
@@ -93,7 +93,6 @@ MIN_KIND_WORDS = 12
 #: A paragraph is inside Readability's article when this share of its shingles is.
 MIN_INSIDE = 0.5
 SHINGLE = 4
-_TOKEN = re.compile(r"\w+")
 
 
 def _length(el: _Element) -> int:
@@ -338,7 +337,7 @@ class _Text:
     substring test), else by most of its word shingles (built on first need)."""
 
     def __init__(self, text: str) -> None:
-        self.words = _TOKEN.findall(text.lower())
+        self.words = WORD.findall(text.lower())
         self.joined = f" {' '.join(self.words)} "
         self._shingles: set[tuple[str, ...]] | None = None
 
@@ -407,7 +406,7 @@ class _TokenIndex:
 
     def _add(self, words: list[str], text: str | None, owner: _Element, in_link: bool) -> None:
         if text:
-            for word in _TOKEN.findall(source_text(text).lower()):
+            for word in WORD.findall(source_text(text).lower()):
                 words.append(word)
                 self.owners.append(owner)
                 self.links.append(in_link)
@@ -444,7 +443,7 @@ class SecondOpinion:
         early in an article, at an ad break or a box."""
         if len(paragraphs) < 2 or not self.article:
             return paragraphs
-        words = [_TOKEN.findall(p.lower()) for p in paragraphs]
+        words = [WORD.findall(p.lower()) for p in paragraphs]
         inside = [self._text.holds(w) for w in words]
         if _held(words, inside) < MIN_AGREEMENT or not any(inside):
             return paragraphs
@@ -461,7 +460,7 @@ class SecondOpinion:
             return False
         if not self.article or self._region() is None:
             return True
-        return self._articles_own(_TOKEN.findall(paragraph.lower()))
+        return self._articles_own(WORD.findall(paragraph.lower()))
 
     def _articles_own(self, paragraph: list[str]) -> bool:
         """Is this paragraph (its words) on the page mostly outside links and inside the
@@ -490,7 +489,7 @@ class SecondOpinion:
                 _block_kind(el)
                 for top in self.article
                 for el in top.iter(*_PARAGRAPH_TAGS)
-                if len(_TOKEN.findall(el.text_content())) >= MIN_KIND_WORDS
+                if len(WORD.findall(el.text_content())) >= MIN_KIND_WORDS
             }
         return self._kinds
 
@@ -513,7 +512,7 @@ class SecondOpinion:
         may keep one block where Readability keeps their container."""
         if not self.article or not paragraphs:
             return None
-        words = [_TOKEN.findall(p.lower()) for p in paragraphs]
+        words = [WORD.findall(p.lower()) for p in paragraphs]
         if len(self._text.words) < MIN_WIDER * sum(map(len, words)):
             return None
         if _held(words, [self._text.holds(w) for w in words]) < MIN_HELD:

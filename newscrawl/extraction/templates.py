@@ -42,6 +42,7 @@ from lxml.etree import _Element
 
 from .decode import decode, parse
 from .dom import drop
+from .text import WORD
 
 #: Elements that are blocks whether or not they carry a class.
 BLOCK_TAGS = frozenset(
@@ -79,7 +80,6 @@ SKIP_TAGS = frozenset(["script", "style", "noscript", "template", "svg", "head"]
 
 _DIGITS = re.compile(r"\d+")
 _WS = re.compile(r"\s+")
-_WORD = re.compile(r"\w+")
 _LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -153,13 +153,13 @@ def _is_own_link(href: str, host: str | None) -> bool:
 
 
 def _count(text: str | None) -> int:
-    return len(_WORD.findall(text)) if text else 0
+    return len(WORD.findall(text)) if text else 0
 
 
 def _mostly_words(text: str) -> bool:
     """Numbers ("3", "5204", "$ 32.99 Price $ 32.99": counts, ratings, prices) say
     nothing about a template: with digits folded they would match every other number."""
-    tokens = _WORD.findall(text)
+    tokens = WORD.findall(text)
     letters = sum(1 for t in tokens if _LETTER.search(t))
     return letters > len(tokens) - letters
 

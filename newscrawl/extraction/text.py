@@ -14,7 +14,7 @@ from .thresholds import PROSE_MIN_WORDS
 
 #: Scripts written without spaces between words (Chinese, Japanese kana and kanji).
 CJK_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-WORD = re.compile(f"[{CJK_CHARS}]|\\w+")
+WORD = re.compile(f"[{CJK_CHARS}]|[^\\W{CJK_CHARS}]+")
 #: A sentence's end: its mark, then closing quotes or brackets.
 _SENTENCE_END = re.compile("[.!?\u2026\u3002\uff01\uff1f][\"'\u201d\u2019\u00bb)\\]]*$")
 

@@ -15,12 +15,11 @@ from collections import Counter
 from collections.abc import Callable
 
 from .rules import LINE_RULES, LineRule
-from .text import is_prose
+from .text import WORD, is_prose
 
 MAX_DROPPED_SHARE = 0.4
 #: Lines of a per-item kind (bylines, dates) this many times over are the items' own.
 MIN_ITEM_LINES = 4
-_WORD = re.compile(r"\w+")
 #: A run of paragraphs repeated word for word is a copy of the page's content (the
 #: mobile and desktop versions of a layout, a tab's panel) when it is this long.
 MIN_COPY_PARAGRAPHS = 3
@@ -31,7 +30,7 @@ MAX_COPY_CANDIDATES = 4
 
 
 def line_rule(paragraph: str, rules: tuple[LineRule, ...] = LINE_RULES) -> LineRule | None:
-    words = len(_WORD.findall(paragraph))
+    words = len(WORD.findall(paragraph))
     for rule in rules:
         if words <= rule.max_words and rule.pattern.search(paragraph.strip()):
             return rule
@@ -52,8 +51,8 @@ def filter_paragraphs(
             kept.append(paragraph)
         else:
             dropped[rule.kind] += 1
-            dropped_words += len(_WORD.findall(paragraph))
-    total = sum(len(_WORD.findall(p)) for p in paragraphs)
+            dropped_words += len(WORD.findall(paragraph))
+    total = sum(len(WORD.findall(p)) for p in paragraphs)
     if total and dropped_words > MAX_DROPPED_SHARE * total:
         return paragraphs, Counter()
     return kept, dropped
@@ -66,7 +65,7 @@ def drop_repeated_runs(paragraphs: list[str]) -> list[str]:
     a Lorem paragraph); a run of ``MIN_COPY_PARAGRAPHS`` and ``MIN_COPY_WORDS`` that
     recurs in the same order is the same content served twice.
     """
-    keys = [" ".join(_WORD.findall(p)).lower() for p in paragraphs]
+    keys = [" ".join(WORD.findall(p)).lower() for p in paragraphs]
     seen: dict[str, list[int]] = {}
     copies: set[int] = set()
     j = 0
