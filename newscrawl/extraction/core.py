@@ -35,6 +35,7 @@ from .fallback import replace_page_dump
 from .metadata import Metadata, date_in_text, extract_metadata
 from .pagetype import page_type
 from .prepare import (
+    join_cjk_line_breaks,
     neutralise_wrappers,
     render_math,
     resolve_streamed_segments,
@@ -247,6 +248,10 @@ def step_quoted_tables(page: Page) -> None:
     unquote_tables(page.root())
 
 
+def step_cjk_line_breaks(page: Page) -> None:
+    join_cjk_line_breaks(page.root())
+
+
 def step_abutting(page: Page) -> None:
     separate_abutting(page.root())
 
@@ -388,6 +393,7 @@ STEPS: tuple[Step, ...] = (
     Step("disclosures", step_disclosures),
     Step("quoted-tables", step_quoted_tables),
     Step("abutting", step_abutting),
+    Step("cjk-line-breaks", step_cjk_line_breaks),
     Step("wrappers", step_wrappers, optional=False),
     Step("site", step_site),
     Step("prune", step_prune),

@@ -40,7 +40,7 @@ from lxml import etree
 from lxml.etree import _Element
 from trafilatura import xpaths
 
-from .dom import CJK, SEPARATING, WORD, drop, self_tests, word_counts
+from .dom import CJK, SEPARATING, WORD, drop, self_tests, source_text, word_counts
 from .prune import HIDDEN_STYLE, all_parts, hidden_by_markup, revealable
 
 #: React's streaming instructions: complete boundary / complete segment.
@@ -343,3 +343,14 @@ def separate_abutting(tree: _Element) -> int:
             el.tail = " "
             changed += 1
     return changed
+
+
+def join_cjk_line_breaks(tree: _Element) -> None:
+    """A line break in the source between two Chinese or Japanese characters is no
+    space (CSS Text 3 segment breaks), as browsers render it: dropped from the tree's
+    text before the scorer folds it into one."""
+    for el in tree.iter():
+        if el.text and "\n" in el.text and isinstance(el.tag, str):
+            el.text = source_text(el.text)
+        if el.tail and "\n" in el.tail:
+            el.tail = source_text(el.tail)
