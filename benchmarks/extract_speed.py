@@ -20,7 +20,7 @@ Plain trafilatura is called as a user would:
 A page an extractor refuses or fails on still counts (its time is spent).
 
 Usage: python benchmarks/extract_speed.py [SET_DIR ...] [--limit N] [--rounds R]
-(default sets: ../shared/eval/readability and ../shared/eval/wcxb-dev beside the repo)
+(default sets: the five dev sets in ../shared/eval/ beside the repo)
 """
 
 from __future__ import annotations
@@ -38,8 +38,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 DEFAULT_SETS = [
-    REPO.parent / "shared" / "eval" / "readability",
-    REPO.parent / "shared" / "eval" / "wcxb-dev",
+    REPO.parent / "shared" / "eval" / name
+    for name in ("readability", "wcxb-dev", "fundus-dev", "big9-dev", "trafilatura-eval")
 ]
 EXTRACTORS = ("newscrawl", "trafilatura")
 

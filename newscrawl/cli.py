@@ -22,6 +22,7 @@ import os
 import re
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,17 +130,24 @@ def page_url(html: bytes, given: str | None) -> str | None:
     return raw if urlsplit(raw).scheme in ("http", "https") else None
 
 
-def _observe(job: tuple[str, str | None]) -> tuple[str | None, Any]:
-    """Worker side of the template pass: a page's URL and its blocks."""
+def _observe(job: tuple[str, str | None]) -> Any:
+    """Worker side of the template pass: a page's blocks (None when unreadable)."""
     from newscrawl.extraction.templates import page_blocks
 
     path, url = job
     try:
-        html = read_bytes(Path(path))
-        url = page_url(html, url)
-        return url, page_blocks(html, url)
+        return page_blocks(read_bytes(Path(path)), url)
     except Exception:  # an unreadable page teaches nothing; extraction reports it
-        return url, None
+        return None
+
+
+def _host(path: Path, url: str | None) -> str | None:
+    """The host of a page file's URL (given, or its canonical link): no parse needed."""
+    try:
+        found = page_url(read_bytes(path), url)
+    except (OSError, EOFError):
+        return None
+    return urlsplit(found).hostname if found else None
 
 
 def _extract_file(job: tuple[str, str | None, Any]) -> dict[str, Any]:
@@ -168,21 +176,22 @@ def _extract_failed(job: tuple[str, str | None, Any], reason: str, detail: str) 
 def _learn_templates(
     pages: list[Path], url: str | None, workers: int, progress: Progress
 ) -> list[Any]:
-    """Each page's site-template rules, learned from all the inputs of its host."""
-    from newscrawl.extraction.templates import SiteTemplate
+    """Each page's site-template rules, learned from all the inputs of its host. Hosts
+    with fewer pages than a template block must recur on are decided first, from the
+    pages' URLs alone, and never parsed for learning."""
+    from newscrawl.extraction.templates import MIN_TEMPLATE_PAGES, SiteTemplate
 
-    jobs = [(str(p), url) for p in pages]
-    observed = []
-    for seen in run_ordered(_observe, jobs, lambda job, *_: (job[1], None), workers):
-        observed.append(seen)
-        progress("learning", len(observed), len(jobs))
+    hosts = [_host(page, url) for page in pages]
+    counts = Counter(h for h in hosts if h)
+    learn = [i for i, h in enumerate(hosts) if h and counts[h] >= MIN_TEMPLATE_PAGES]
+    jobs = [(str(pages[i]), url) for i in learn]
     models: dict[str, SiteTemplate] = {}
-    hosts: list[str | None] = []
-    for page_url_, blocks in observed:
-        host = urlsplit(page_url_).hostname if page_url_ else None
-        hosts.append(host)
+    observed = run_ordered(_observe, jobs, lambda *_: None, workers)
+    for done, (i, blocks) in enumerate(zip(learn, observed, strict=True), 1):
+        host = hosts[i]
         if host and blocks is not None:
             models.setdefault(host, SiteTemplate(host)).observe(blocks)
+        progress("learning", done, len(jobs))
     rules = {host: model.rules() for host, model in models.items()}
     return [rules.get(host) if host else None for host in hosts]
 

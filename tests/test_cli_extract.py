@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from newscrawl import cli
 from newscrawl.cli import Progress, find_pages, main
 from newscrawl.evaluation.pool import run_ordered
 
@@ -201,3 +202,41 @@ def test_pool_keeps_order_and_contains_timeouts_crashes_and_dead_workers() -> No
     assert results == ["A", "slow:timeout", "B", "raise:crash", "C", "die:worker-died",
                        *"DEFGHIJ"]  # fmt: skip
     assert time.monotonic() - start < 25  # the slow job was cut off
+
+
+def _logged_observe(job: tuple[str, str | None]) -> object:
+    """``cli._observe``, logging each page it parses (to the file the test names)."""
+    with open(os.environ["OBSERVED_LOG"], "a", encoding="utf-8") as log:
+        log.write(Path(job[0]).name + "\n")
+    return ORIGINAL_OBSERVE(job)
+
+
+ORIGINAL_OBSERVE = cli._observe
+
+
+def test_template_learning_skips_hosts_with_too_few_pages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hosts with fewer pages than a template needs are decided from the URLs alone:
+    their pages are never parsed for learning; a host with enough pages is learned."""
+    from newscrawl.extraction.thresholds import MIN_TEMPLATE_PAGES
+
+    pages = []
+    for host, count in (("small.example", MIN_TEMPLATE_PAGES - 1), ("big.example", 6)):
+        for n in range(count):
+            page = tmp_path / f"{host}-{n}.html"
+            page.write_text(
+                f"<html><head><link rel='canonical' href='https://{host}/p/{n}/'></head>"
+                f"<body><div class='promo'>Listen to the {host} radio show tonight</div>"
+                f"<article><p>Story {n} of {host}: the harbour plan was debated at length "
+                "by the council on Tuesday evening.</p></article></body></html>"
+            )
+            pages.append(page)
+    log = tmp_path / "observed.log"
+    monkeypatch.setenv("OBSERVED_LOG", str(log))
+    monkeypatch.setattr(cli, "_observe", _logged_observe)
+    rules = cli._learn_templates(pages, None, 1, Progress(io.StringIO()))
+    observed = sorted(log.read_text().split())
+    assert observed == sorted(p.name for p in pages if p.name.startswith("big"))
+    assert [r is None for r in rules] == [p.name.startswith("small") for p in pages]
+    assert all(r.texts for r in rules if r is not None)  # (the promo line recurs)

@@ -30,15 +30,8 @@ from w3lib.encoding import (
 )
 
 from .errors import ExtractionError
+from .thresholds import MAX_CHARS, MAX_DEPTH, MAX_INVISIBLE_CHARS
 
-#: Larger documents are cut to this many characters before parsing (no news page is near it).
-MAX_CHARS = 5_000_000
-#: Scripts and styles longer than this are emptied before a large document is cut,
-#: so that an inline data blob does not push the article past the cut.
-MAX_INVISIBLE_CHARS = 100_000
-#: Deeper trees have their bare wrapper chains collapsed (libxml2's own limit is 255
-#: levels, 2,048 as parsed here).
-MAX_DEPTH = 255
 #: Is there an element below level MAX_DEPTH? (libxml2 walks it in C: no Python loop
 #: over every node of every page.)
 _TOO_DEEP = etree.XPath("boolean(" + "/".join(["*"] * MAX_DEPTH) + ")")

@@ -17,16 +17,14 @@ from lxml.etree import _Element
 
 from .dom import INVISIBLE, SEPARATING, WORD, ParagraphWriter, word_counts
 from .recover import NEVER
+from .thresholds import (
+    DUMP_SHARE_OF_OUTPUT,
+    DUMP_SHARE_OF_PAGE,
+    MAX_CHROME_SHARE,
+    MIN_DUMP_WORDS,
+    MIN_KEPT_SHARE,
+)
 
-#: One paragraph this long, holding most of the output and most of the page, is a dump.
-MIN_DUMP_WORDS = 150
-DUMP_SHARE_OF_OUTPUT = 0.5
-DUMP_SHARE_OF_PAGE = 0.6
-#: The blocks replace the dump only if they keep at least this share of its words.
-MIN_KEPT_SHARE = 0.5
-#: Chrome holding more than this share of the page is its content after all (a form
-#: around a whole ASP.NET page, a header that swallowed the body).
-MAX_CHROME_SHARE = 0.6
 CHROME_ROLES = frozenset(
     ("navigation", "banner", "contentinfo", "search", "menu", "menubar", "dialog", "complementary")
 )

@@ -32,6 +32,7 @@ from trafilatura.utils import trim
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
 from .dom import fold_space, self_tests, text_of
+from .thresholds import NEAR
 
 ARTICLE_TYPES = {
     "article", "newsarticle", "blogposting", "reportagenews", "analysisnewsarticle",
@@ -50,8 +51,6 @@ _TEXT_DATE = re.compile(
     r"|\b(?:19|20)\d{2}-\d{2}-\d{2}\b",
     re.IGNORECASE,
 )
-#: how far from the headline a free-text date is looked for (characters)
-_NEAR = 1500
 #: a date in a URL path: /2025/12/18/ or /2025-12-18-
 _URL_DAY = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?=[/_.-]|$)")
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—·•:»-]\s+")
@@ -439,7 +438,7 @@ def byline(tree: _Element) -> str | None:
 def date_in_text(tree: _Element) -> str | None:
     """The first full date written near the headline ("Posted on March 3, 2021",
     "Dec 17, 2025", "3 March 2021", "2021-03-03"), for an article whose markup names
-    none: within ``_NEAR`` characters after the ``<h1>`` (or before it), or at the top
+    none: within ``NEAR`` characters after the ``<h1>`` (or before it), or at the top
     of the page when it has no ``<h1>``. English month names; a regex, not a parser,
     because htmldate's free-text search (dateparser) costs more than the extraction."""
     body = tree.find(".//body")
@@ -448,9 +447,9 @@ def date_in_text(tree: _Element) -> str | None:
     head = text_of(h1) if h1 is not None else ""
     start = text.find(head) if head else 0
     windows = (
-        [text[:_NEAR]]
+        [text[:NEAR]]
         if start < 0 or not head
-        else [text[start : start + len(head) + _NEAR], text[max(0, start - _NEAR // 2) : start]]
+        else [text[start : start + len(head) + NEAR], text[max(0, start - NEAR // 2) : start]]
     )
     for window in windows:
         for match in _TEXT_DATE.finditer(window):

@@ -42,15 +42,12 @@ from trafilatura import xpaths
 
 from .dom import CJK, SEPARATING, WORD, drop, self_tests, source_text, word_counts
 from .prune import HIDDEN_STYLE, all_parts, hidden_by_markup, revealable
+from .thresholds import FALLBACK_MAX_WORDS, WRAPPER_SHARE
 
 #: React's streaming instructions: complete boundary / complete segment.
 _SWAP = re.compile(r"\$R[CS]\(\s*\"([A-Z]:[\w:-]+)\"\s*,\s*\"([A-Z]:[\w:-]+)\"")
-#: A fallback ("Loading…", a spinner) is short.
-_FALLBACK_MAX_WORDS = 12
 #: Tags that boilerplate removal drops whole (here or in trafilatura).
 _DROPPED_TAGS = frozenset(("aside", "footer", "nav", "form", "header", "dialog", "menu", "figure"))
-#: Share of the page's words from which a wrapper holding the headline is the page itself.
-WRAPPER_SHARE = 0.5
 #: Elements that stay joined to their neighbour ("3<sup>rd</sup>", a line break).
 _JOINED = frozenset(("sup", "sub", "br", "wbr"))
 _LAST_TEXT = etree.XPath("(descendant-or-self::text()[normalize-space()])[last()]")
@@ -191,7 +188,7 @@ def _swap(template: _Element, segment: _Element, boundary: bool) -> None:
             fallback is not None
             and isinstance(fallback.tag, str)
             and fallback.tag != "template"
-            and len(WORD.findall(" ".join(fallback.itertext()))) <= _FALLBACK_MAX_WORDS
+            and len(WORD.findall(" ".join(fallback.itertext()))) <= FALLBACK_MAX_WORDS
         ):
             drop(fallback)
     index = parent.index(template)

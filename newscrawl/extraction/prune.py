@@ -30,9 +30,14 @@ from .rules import (
     SITE_CHROME_TAGS,
     ElementRule,
 )
+from .thresholds import (
+    HIDDEN_MAX_SHARE,
+    MAX_PARTS,
+    TOC_LINK_SHARE,
+    TOC_MAX_EXTRA_WORDS,
+    TOC_MIN_LINKS,
+)
 
-#: Hidden elements may be larger (a page does not show them), but not most of the page.
-HIDDEN_MAX_SHARE = 0.6
 _SPLIT = re.compile(r"[-_]+")
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 #: Class/id parts of content a reader opens (accordions, tabs, expanders, FAQ answers)...
@@ -44,11 +49,6 @@ _DISCLOSURE = frozenset(
 _HIDDEN_UI = frozenset("dialog dropdown menu modal nav navigation overlay popover popup".split())
 #: Never removed: the document itself.
 _KEEP_TAGS = frozenset(("html", "body", "head"))
-
-
-#: Class values or ids of more parts than this are slugs of headings, not widget names
-#: ("sharing-with-a-single-developer"): only whole-value rules apply to them.
-MAX_PARTS = 3
 
 
 def tokens(el: _Element) -> tuple[frozenset[str], frozenset[str]]:
@@ -243,19 +243,18 @@ SITE_CHROME_KINDS = tuple(dict.fromkeys((*SITE_CHROME_TAGS.values(), *SITE_CHROM
 PRUNE_KINDS = ("hidden", "dialog", *SITE_CHROME_KINDS, "toc")
 
 
-#: A table of contents: a list of at least TOC_MIN_LINKS in-page links (``href="#..."``),
-#: most of them named as the page's headings, its words (TOC_LINK_SHARE) theirs. Its
-#: wrapper ("Table of contents", a toggle) goes with it while it adds at most
-#: TOC_MAX_EXTRA_WORDS.
-TOC_MIN_LINKS = 3
-TOC_MAX_EXTRA_WORDS = 8
-TOC_LINK_SHARE = 0.8
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
 def tables_of_contents(root: _Element, counts: dict[_Element, int]) -> list[_Element]:
     """The page's tables of contents: they repeat its headings as links, so the text says
-    each heading twice (the WCXB gold and readers count it once)."""
+    each heading twice (the WCXB gold and readers count it once).
+
+    A table of contents: a list of at least TOC_MIN_LINKS in-page links (``href="#..."``),
+    most of them named as the page's headings, its words (TOC_LINK_SHARE) theirs. Its
+    wrapper ("Table of contents", a toggle) goes with it while it adds at most
+    TOC_MAX_EXTRA_WORDS.
+    """
     found: list[_Element] = []
     headings: set[str] | None = None
     for lst in root.iter("ul", "ol"):

@@ -27,6 +27,25 @@ from .dom import fold_space, text_of
 from .rules import ELEMENT_RULES, ElementRule
 from .text import WORD
 from .textfilter import line_rule
+from .thresholds import (
+    MAX_CONTENT_LIST_BLOCKS,
+    MAX_CONTENT_LIST_WORDS,
+    MAX_LIST_RUN_BLOCKS,
+    MAX_LIST_RUN_WORDS,
+    MAX_PROSE_RUN_BLOCKS,
+    MAX_PROSE_RUN_WORDS,
+    MAX_RUN_BLOCKS,
+    MAX_RUN_WORDS,
+    MAX_SAME_CLASS_DEPTH,
+    MAX_SAME_CLASS_LINK_SHARE,
+    MIN_REPEAT_TOKENS,
+    MIN_SAME_CLASS_WORDS,
+    PROSE_DIV_WORDS,
+    PROSE_ITEM_WORDS,
+    PROSE_LINK_SHARE,
+    PROSE_WORDS,
+    SAME_CLASS_SHARE,
+)
 
 
 def _words(text: str) -> frozenset[str]:
@@ -103,29 +122,17 @@ def _common_ancestor(elements: list[_Element]) -> _Element | None:
     return common
 
 
-#: A gap is filled only when it is this short: longer runs of dropped blocks between
-#: kept paragraphs are widgets more often than article (galleries, related cards).
-MAX_RUN_BLOCKS = 3
-MAX_RUN_WORDS = 80
+#: Tags of the blocks put back. A gap is filled only when it is short (MAX_RUN_BLOCKS,
+#: MAX_RUN_WORDS): longer runs of dropped blocks between kept paragraphs are widgets
+#: more often than article (galleries, related cards).
 GAP_TAGS = frozenset(("p", "li", "blockquote", "pre", *HEADINGS))
-#: ... unless the run is only a subheading and list items without links.
+#: ... unless the run is only a subheading and list items without links (up to
+#: MAX_LIST_RUN_BLOCKS), and longer still (MAX_CONTENT_LIST_BLOCKS) when the kept
+#: paragraph before it announces it ("Here is a list of the principles:") or its items
+#: are sentences: the scorer's fallback for pages it finds no frame in keeps paragraphs
+#: and drops every list. So may a run of prose (MAX_PROSE_RUN_BLOCKS): subheadings and
+#: blocks of sentences (a <div> too, a paragraph written without <p>) with few links.
 LIST_RUN_TAGS = frozenset(("li", *HEADINGS))
-MAX_LIST_RUN_BLOCKS = 12
-MAX_LIST_RUN_WORDS = 250
-#: ... and longer still when the kept paragraph before it announces it ("Here is a list
-#: of the principles:") or its items are sentences (PROSE_ITEM_WORDS words on average,
-#: each ending a sentence): the scorer's fallback for pages it finds no frame in keeps
-#: paragraphs and drops every list.
-MAX_CONTENT_LIST_BLOCKS = 40
-MAX_CONTENT_LIST_WORDS = 1500
-PROSE_ITEM_WORDS = 15
-#: ... and so may a run of prose: subheadings and blocks of sentences (a <div> too, a
-#: paragraph written without <p>) with few links.
-PROSE_WORDS = 20
-PROSE_LINK_SHARE = 0.3
-PROSE_DIV_WORDS = 40  # (a short leaf <div> is more often a blurb: author, promo)
-MAX_PROSE_RUN_BLOCKS = 12
-MAX_PROSE_RUN_WORDS = 800
 _SENTENCE_END = re.compile(r"[.!?:][\"'”’)]*$")
 
 
@@ -333,8 +340,6 @@ def recover(
     return result
 
 
-#: A repeated paragraph is put back only if it is this long (short repeats are labels).
-MIN_REPEAT_TOKENS = 8
 #: A leaf <div> is a paragraph written without <p>, but repeated <div>s are more often
 #: widgets (signatures, blurbs): one is put back only as the twin of its previous sibling.
 TWIN_TAGS = frozenset(("div",))
@@ -413,17 +418,6 @@ def _twin(leaves: list[tuple[_Element, str, int, bool]], i: int) -> bool:
     return leaves[i - 1][1] == leaves[i][1]
 
 
-#: The scorer keeps one container; the page's other elements of the same class near it
-#: (the article's other sections, a thread's other posts) are its text too, when the
-#: class holds most of the output (SAME_CLASS_SHARE), and an element is put back when it
-#: holds text, not a label or links, and sits within MAX_SAME_CLASS_DEPTH levels of a
-#: kept one (a related-posts block elsewhere on the page reuses the class too).
-SAME_CLASS_SHARE = 0.6
-MAX_SAME_CLASS_LINK_SHARE = 0.3
-MAX_SAME_CLASS_DEPTH = 4
-MIN_SAME_CLASS_WORDS = 25
-
-
 #: Class or id parts of page chrome: a namesake inside one (a sidebar's teaser posts,
 #: which reuse the article's "entry-content") is not the article's other section. (Not
 #: prepare's list: "widget" wraps every Elementor block, "comment" a forum's posts.)
@@ -448,7 +442,14 @@ def _same_class(
     rules: tuple[ElementRule, ...],
     title_norm: str,
 ) -> list[int]:
-    """Dropped leaves in the other elements of the class that holds most of the output."""
+    """Dropped leaves in the other elements of the class that holds most of the output.
+
+    The scorer keeps one container; the page's other elements of the same class near it
+    (the article's other sections, a thread's other posts) are its text too, when the
+    class holds most of the output (SAME_CLASS_SHARE), and an element is put back when it
+    holds text, not a label or links, and sits within MAX_SAME_CLASS_DEPTH levels of a
+    kept one (a related-posts block elsewhere on the page reuses the class too).
+    """
     owners: dict[_Element, int] = {}  # the nearest classed ancestor of each kept leaf
     for i in kept_idx:
         holder = next((a for a in leaves[i][0].iterancestors() if a.get("class")), None)

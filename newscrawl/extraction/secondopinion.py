@@ -39,6 +39,19 @@ from lxml.etree import _Element
 from .dom import drop, fold_space, source_text, word_counts
 from .fallback import block_paragraphs
 from .text import WORD, is_prose
+from .thresholds import (
+    ANCESTOR_LEVELS,
+    MIN_AGREEMENT,
+    MIN_ARTICLE_CHARS,
+    MIN_HELD,
+    MIN_INSIDE,
+    MIN_KIND_WORDS,
+    MIN_PARAGRAPH_CHARS,
+    MIN_WIDER,
+    SHINGLE,
+    TAIL_MAX_LINK_SHARE,
+    TOP_CANDIDATES,
+)
 
 #: Readability's class/id weights (matched against lower-cased names: faster than re.I).
 POSITIVE = re.compile(
@@ -72,27 +85,6 @@ _TAG_WEIGHT = {
     **dict.fromkeys(("address", "ol", "ul", "dl", "dd", "dt", "li", "form"), -3),
     **dict.fromkeys(("h1", "h2", "h3", "h4", "h5", "h6", "th"), -5),
 }
-#: Paragraphs shorter than this (characters) are not scored.
-MIN_PARAGRAPH_CHARS = 25
-#: Ancestors a paragraph's points go to.
-ANCESTOR_LEVELS = 5
-TOP_CANDIDATES = 5
-#: An article shorter than this (characters) is tried again with fewer rules on.
-MIN_ARTICLE_CHARS = 500
-#: The tail is trimmed only when Readability's article holds this share of the words kept.
-MIN_AGREEMENT = 0.6
-#: Readability's article replaces the paragraphs kept (on pages of many like blocks) when
-#: it holds this share of their words and is this many times as long.
-MIN_HELD = 0.9
-MIN_WIDER = 2
-#: A paragraph of prose after Readability's article is the article's own (the tail is
-#: not trimmed past it) when fewer than this share of its words are in links.
-TAIL_MAX_LINK_SHARE = 0.2
-#: Paragraphs of Readability's article this long say how its blocks are written.
-MIN_KIND_WORDS = 12
-#: A paragraph is inside Readability's article when this share of its shingles is.
-MIN_INSIDE = 0.5
-SHINGLE = 4
 
 
 def _length(el: _Element) -> int:

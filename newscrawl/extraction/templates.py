@@ -43,6 +43,7 @@ from lxml.etree import _Element
 from .decode import decode, parse
 from .dom import drop
 from .text import WORD
+from .thresholds import KEY_MAX_WORDS, MIN_TEMPLATE_PAGES
 
 #: Elements that are blocks whether or not they carry a class.
 BLOCK_TAGS = frozenset(
@@ -115,10 +116,6 @@ def _is_block(el: _Element) -> bool:
         and tag not in SKIP_TAGS
         and (tag in BLOCK_TAGS or bool(el.get("class")) or tag.startswith("amp-"))
     )
-
-
-#: Blocks longer than this are never recurring text (their text is not keyed).
-KEY_MAX_WORDS = 400
 
 
 def _text(el: _Element) -> str:
@@ -352,7 +349,7 @@ class SiteTemplate:
         self,
         host: str,
         *,
-        min_pages: int = 5,
+        min_pages: int = MIN_TEMPLATE_PAGES,
         min_share: float = 0.2,
         link_density: float = 0.6,
         min_own_links: int = 3,

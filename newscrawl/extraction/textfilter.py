@@ -16,17 +16,13 @@ from collections.abc import Callable
 
 from .rules import LINE_RULES, LineRule
 from .text import WORD, is_prose
-
-MAX_DROPPED_SHARE = 0.4
-#: Lines of a per-item kind (bylines, dates) this many times over are the items' own.
-MIN_ITEM_LINES = 4
-#: A run of paragraphs repeated word for word is a copy of the page's content (the
-#: mobile and desktop versions of a layout, a tab's panel) when it is this long.
-MIN_COPY_PARAGRAPHS = 3
-MIN_COPY_WORDS = 100
-#: Earlier places of a paragraph compared with (a page of thousands of identical lines
-#: stays linear).
-MAX_COPY_CANDIDATES = 4
+from .thresholds import (
+    MAX_COPY_CANDIDATES,
+    MAX_DROPPED_SHARE,
+    MIN_COPY_PARAGRAPHS,
+    MIN_COPY_WORDS,
+    MIN_ITEM_LINES,
+)
 
 
 def line_rule(paragraph: str, rules: tuple[LineRule, ...] = LINE_RULES) -> LineRule | None:
