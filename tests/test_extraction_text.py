@@ -419,7 +419,7 @@ def test_elements_written_back_to_back_are_separate_words() -> None:
 
 
 def shop_grid(tiles: int) -> str:
-    """A shop page without paragraphs: the scorer falls back to the whole body as one."""
+    """A shop page without paragraphs, chrome around its grid of tiles."""
     menu = " ".join(f"<a href='/c{i}'>Category {i}</a>" for i in range(30))
     items = "".join(
         f"<div class='tile'><a href='/p{i}'><span>Harbour lantern model {i}</span></a>"
@@ -434,27 +434,25 @@ def shop_grid(tiles: int) -> str:
     )
 
 
-def test_a_page_the_scorer_returns_whole_is_read_block_by_block_without_its_chrome() -> None:
-    from newscrawl.extraction.core import _trafilatura_body, paragraphs_from_body
+def test_a_page_read_block_by_block_leaves_its_chrome_but_not_a_form_around_it() -> None:
+    """The page's blocks (Readability's wider article on listings is read so): its
+    header and footer go, but a <form> around the whole page (ASP.NET) is not chrome."""
+    from newscrawl.extraction.dom import word_counts
+    from newscrawl.extraction.fallback import block_paragraphs
+    from newscrawl.extraction.prepare import separate_abutting
 
-    html = shop_grid(25)
-    whole = paragraphs_from_body(_trafilatura_body(parse(html), None))
-    assert len(whole) == 1 and "Skip to main content" in whole[0]  # the scorer's dump
-    paragraphs = extract(html).paragraphs
-    assert paragraphs[0] == "Harbour lantern model 0 Brass, hand finished, 10 cm 20.00 USD"
-    assert len(paragraphs) == 25
-    assert not any("Category" in p or "Skip to" in p or "Copyright" in p for p in paragraphs)
-
-
-def test_a_form_around_the_whole_page_is_not_chrome() -> None:
-    """ASP.NET pages wrap everything in one <form>: the fallback keeps what it holds."""
-    html = (
+    for html in (
+        shop_grid(25),
         shop_grid(25)
         .replace("<body>", "<body><form action='/'>")
-        .replace("</body>", "</form></body>")
-    )
-    paragraphs = extract(html).paragraphs
-    assert len([p for p in paragraphs if p.startswith("Harbour lantern model")]) == 25
+        .replace("</body>", "</form></body>"),
+    ):
+        tree = parse(html)
+        separate_abutting(tree)  # (as the extraction prepares the tree)
+        paragraphs = block_paragraphs(tree, word_counts(tree))
+        assert paragraphs[0] == "Harbour lantern model 0 Brass, hand finished, 10 cm 20.00 USD"
+        assert len([p for p in paragraphs if p.startswith("Harbour lantern model")]) == 25
+        assert not any("Category" in p or "Skip to" in p or "Copyright" in p for p in paragraphs)
 
 
 def test_a_formula_without_tex_source_is_read_as_its_symbols() -> None:

@@ -1,17 +1,20 @@
-"""Main entry point: HTML (+URL) in, :class:`Article` out.
+"""Main entry point: HTML (+URL) in, :class:`Article` out, as an ordered list of named
+steps over one page (:data:`STEPS`):
 
-1. decode (BOM, meta charset, detection) and parse once with lxml;
+1. decode (BOM, meta charset, detection) and parse once with lxml; the site's
+   learned template pruned from that tree;
 2. metadata from the whole page (``metadata.py``);
-3. prune boilerplate elements, generic and site-specific (``prune.py``);
-4. main-text scoring by trafilatura on the pruned tree (its strengths kept:
-   link density, text density, container heuristics) — or, when the site's
-   markup names its body container for sure, that container; when the scorer
-   gives up and returns the whole page as one paragraph, the page's blocks
-   without its chrome (``fallback.py``);
-5. paragraphs from trafilatura's structure (headings, list items, quotes and
-   table rows each a paragraph), later copies of a long repeated run dropped,
-   then boilerplate lines dropped (``textfilter.py``) with a safety backup;
-6. the page type (``pagetype.py``).
+3. browser-like repairs (``prepare.py``), then boilerplate elements pruned, generic
+   and site-specific (``prune.py``);
+4. main-text scoring by trafilatura on the pruned tree (its strengths kept: link
+   density, text density, container heuristics), or, when the site's markup names
+   its body container for sure, that container;
+5. blocks the scorer dropped mid-article put back (``recover.py``), and the tail it
+   kept past the article dropped where Readability's scoring shows it is not the
+   article's prose (``secondopinion.py``);
+6. the headline, repeated runs and boilerplate lines dropped (``textfilter.py``);
+7. the page type (``pagetype.py``); on listings, forums and docs Readability's wider
+   article; on articles, "Read this next" boxes out.
 """
 
 from __future__ import annotations
@@ -31,7 +34,6 @@ from .article import Article
 from .decode import declares_utf16, decode, looks_binary, parse
 from .dom import SEPARATING, ParagraphWriter, drop, fold_space, word_counts
 from .errors import ExtractionError
-from .fallback import replace_page_dump
 from .metadata import Metadata, date_in_text, extract_metadata
 from .pagetype import page_type
 from .prepare import (
@@ -172,8 +174,8 @@ class Page:
     site: SiteRules | None = None
     container: _Element | None = None  # a copy of the site's body element, when it has one
     removed: Counter[str] = field(default_factory=Counter)
-    #: How the paragraphs were found: "container" (the site's body element), "scorer"
-    #: (trafilatura) or "page-dump" (the page's blocks, where the scorer gave up).
+    #: How the paragraphs were found: "container" (the site's body element) or "scorer"
+    #: (trafilatura).
     source: str = ""
     body: _Element | None = None  # trafilatura's output tree
     paragraphs: list[str] = field(default_factory=list)
@@ -296,14 +298,6 @@ def step_score(page: Page) -> None:
     page.paragraphs = paragraphs_from_body(page.body)
 
 
-def step_page_dump(page: Page) -> None:
-    """Where the scorer returned the whole page as one paragraph: its blocks, no chrome."""
-    if page.source == "scorer":
-        blocks = replace_page_dump(page.paragraphs, page.root())
-        if blocks is not None:
-            page.source, page.paragraphs = "page-dump", blocks
-
-
 def step_recover(page: Page) -> None:
     """Blocks the scorer dropped mid-article put back."""
     if page.source == "scorer":
@@ -398,7 +392,6 @@ STEPS: tuple[Step, ...] = (
     Step("site", step_site),
     Step("prune", step_prune),
     Step("score", step_score, optional=False),
-    Step("page-dump", step_page_dump),
     Step("recover", step_recover),
     Step("second-opinion", step_second_opinion),
     Step("filter", step_filter, optional=False),

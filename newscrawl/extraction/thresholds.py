@@ -60,17 +60,8 @@ TOC_MAX_EXTRA_WORDS = 8
 #: each heading followed by what its section says).
 TOC_LINK_SHARE = 0.8
 
-# -- page dump (fallback.py): when the scorer returns the whole page as one paragraph
+# -- blocks without chrome (fallback.py): Readability's wider article read block by block
 
-#: One paragraph this long (words), holding most of the output (DUMP_SHARE_OF_OUTPUT)
-#: and most of the page (DUMP_SHARE_OF_PAGE), is a dump.
-MIN_DUMP_WORDS = 150
-#: A dump holds more than this share of the scorer's output words.
-DUMP_SHARE_OF_OUTPUT = 0.5
-#: A dump holds more than this share of the page's words.
-DUMP_SHARE_OF_PAGE = 0.6
-#: The blocks replace the dump only if they keep at least this share of its words.
-MIN_KEPT_SHARE = 0.5
 #: Chrome holding more than this share of the page is its content after all (a form
 #: around a whole ASP.NET page, a header that swallowed the body).
 MAX_CHROME_SHARE = 0.6
