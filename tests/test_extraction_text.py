@@ -934,3 +934,28 @@ def test_a_faq_after_the_article_is_not_taken_for_more_of_it() -> None:
     opinion = SecondOpinion(parse(html))
     assert opinion.trim_tail([*story, *faq]) == story
     assert opinion.articles_own(story[0]) and not opinion.articles_own(faq[1])
+
+
+def test_an_element_rule_never_removes_paragraphs_of_prose() -> None:
+    """A theme's stray class on the article ("entry share", "section--ads") does not make
+    it a share bar or an ad slot: an element holding paragraphs of prose stays, while
+    the real share bar and ad slot inside it go."""
+    story = "".join(f"<p>{FILLER.replace('Tuesday', day)}</p>" for day in STORY_DAYS[:6])
+    # (the page's other text outweighs the article: a rule may remove up to 0.3 of it)
+    archive = "".join(
+        f"<li><a href='/a/{n}'>Archive story number {n} about the town and its old harbour "
+        "walls</a></li>"
+        for n in range(60)
+    )
+    for cls in ("entry themeform share", "TestReport__Section--Ads"):
+        html = (
+            "<html><head><title>Harbour plan</title></head><body>"
+            f"<h1>Harbour plan</h1><div class='{cls}'>{story}"
+            "<div class='social-share'><a href='/s'>Share on Facebook</a> Tweet this</div>"
+            "<div class='ad-slot'>Buy harbour lanterns now, half price this week only</div>"
+            f"</div><ul class='archive'>{archive}</ul></body></html>"
+        )
+        article = extract(html)
+        for day in STORY_DAYS[:6]:
+            assert f"on {day} evening" in article.text, (cls, day)
+        assert "Share on Facebook" not in article.text and "lanterns" not in article.text

@@ -26,13 +26,17 @@ from .rules import (
     DIALOG_ROLES,
     ELEMENT_RULES,
     MAX_SHARE,
+    PROSE_KINDS,
     SITE_CHROME_ROLES,
     SITE_CHROME_TAGS,
     ElementRule,
 )
+from .text import is_prose
 from .thresholds import (
     HIDDEN_MAX_SHARE,
     MAX_PARTS,
+    PROSE_MAX_LINK_SHARE,
+    PRUNE_MIN_PROSE_WORDS,
     TOC_LINK_SHARE,
     TOC_MAX_EXTRA_WORDS,
     TOC_MIN_LINKS,
@@ -117,6 +121,23 @@ def matching_rule(
             continue
         return rule
     return None
+
+
+def holds_prose(el: _Element) -> bool:
+    """Does ``el`` hold ``PRUNE_MIN_PROSE_WORDS`` in paragraphs of prose (sentences, few
+    of their words in links)? Share bars, ad slots and sign-up forms do not."""
+    words = 0
+    for p in el.iter("p"):
+        text = text_of(p)
+        if not is_prose(text):
+            continue
+        size = len(WORD.findall(text))
+        linked = sum(len(WORD.findall(text_of(a))) for a in p.iter("a"))
+        if linked < PROSE_MAX_LINK_SHARE * size:
+            words += size
+            if words >= PRUNE_MIN_PROSE_WORDS:
+                return True
+    return False
 
 
 def _chrome_kind(el: _Element) -> str | None:
@@ -217,6 +238,8 @@ def prune(
             kind, limit, keep_headline = "hidden", HIDDEN_MAX_SHARE, False
         elif (rule := matching_rule(el, rules, memo)) is not None:
             kind, limit = rule.kind, rule.max_share
+            if kind not in PROSE_KINDS and holds_prose(el):
+                continue  # (its subtree is still walked: a share bar inside goes)
         elif (el.get("role") or "").lower() in DIALOG_ROLES and in_site_header(el):
             kind = "dialog"
         else:

@@ -46,6 +46,10 @@ WRAPPER_SHARE = 0.5
 
 # -- prune (prune.py): boilerplate elements out
 
+#: An element holds prose (and is not a share bar or an ad slot) with this many words in
+#: paragraphs of prose (``text.is_prose``, under PROSE_MAX_LINK_SHARE of them in links).
+PRUNE_MIN_PROSE_WORDS = 80
+PROSE_MAX_LINK_SHARE = 0.2
 #: Hidden elements may be larger (a page does not show them), but not most of the page.
 HIDDEN_MAX_SHARE = 0.6
 #: Class values or ids of more parts than this are slugs of headings, not widget names
