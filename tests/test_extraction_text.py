@@ -959,3 +959,32 @@ def test_an_element_rule_never_removes_paragraphs_of_prose() -> None:
         for day in STORY_DAYS[:6]:
             assert f"on {day} evening" in article.text, (cls, day)
         assert "Share on Facebook" not in article.text and "lanterns" not in article.text
+
+
+def test_an_article_shipped_hidden_behind_a_paywall_is_kept_a_hidden_aside_is_not() -> None:
+    """A paywall's page ships the body hidden for its script to reveal: hidden, but most
+    of the page's prose, it is the article. A hidden note beside a visible article goes."""
+    lead = "<p>The harbour plan was approved, the council said on Tuesday evening.</p>"
+    body = "".join(f"<p>{FILLER.replace('Tuesday', day)}</p>" for day in STORY_DAYS)
+    menu = "".join(  # (the page's other text: menus and links, more than the article)
+        f"<li><a href='/s/{n}'>Section number {n} of the town's news and notices</a></li>"
+        for n in range(40)
+    )
+    paywalled = (
+        f"<html><head><title>Harbour plan</title></head><body><ul class='menu-x'>{menu}</ul>"
+        f"<article><h1>Harbour plan</h1>{lead}<div class='paywall' hidden>{body}</div>"
+        "</article></body></html>"
+    )
+    text = extract(paywalled).text
+    for day in STORY_DAYS:
+        assert f"on {day} evening" in text, day
+    note = "".join(
+        f"<p>A hidden note number {n} written for the print edition, which readers of "
+        "the website never see on the page.</p>"
+        for n in range(5)
+    )
+    visible = paywalled.replace(
+        f"{lead}<div class='paywall' hidden>{body}</div>", f"{body}<div hidden>{note}</div>"
+    )
+    text = extract(visible).text
+    assert "on day 10 evening" in text and "hidden note" not in text

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -33,6 +33,7 @@ from .rules import (
 )
 from .text import is_prose
 from .thresholds import (
+    HIDDEN_ARTICLE_SHARE,
     HIDDEN_MAX_SHARE,
     MAX_PARTS,
     PROSE_MAX_LINK_SHARE,
@@ -123,9 +124,9 @@ def matching_rule(
     return None
 
 
-def holds_prose(el: _Element) -> bool:
-    """Does ``el`` hold ``PRUNE_MIN_PROSE_WORDS`` in paragraphs of prose (sentences, few
-    of their words in links)? Share bars, ad slots and sign-up forms do not."""
+def prose_words(el: _Element, enough: float = float("inf")) -> int:
+    """Words of ``el`` in paragraphs of prose (sentences, under ``PROSE_MAX_LINK_SHARE``
+    of their words in links), counted up to ``enough``."""
     words = 0
     for p in el.iter("p"):
         text = text_of(p)
@@ -135,9 +136,24 @@ def holds_prose(el: _Element) -> bool:
         linked = sum(len(WORD.findall(text_of(a))) for a in p.iter("a"))
         if linked < PROSE_MAX_LINK_SHARE * size:
             words += size
-            if words >= PRUNE_MIN_PROSE_WORDS:
-                return True
-    return False
+            if words >= enough:
+                break
+    return words
+
+
+def holds_prose(el: _Element) -> bool:
+    """Does ``el`` hold ``PRUNE_MIN_PROSE_WORDS`` in paragraphs of prose? Share bars, ad
+    slots and sign-up forms do not."""
+    return prose_words(el, PRUNE_MIN_PROSE_WORDS) >= PRUNE_MIN_PROSE_WORDS
+
+
+def hidden_article(el: _Element, page_prose: Callable[[], int]) -> bool:
+    """Is hidden ``el`` the article shipped hidden (behind a paywall's script): most of
+    the page's prose (``HIDDEN_ARTICLE_SHARE`` of ``page_prose()``), and enough of it
+    to be an article?"""
+    if not holds_prose(el):
+        return False
+    return prose_words(el) >= HIDDEN_ARTICLE_SHARE * page_prose()
 
 
 def _chrome_kind(el: _Element) -> str | None:
@@ -226,6 +242,7 @@ def prune(
     doomed: list[_Element] = []
     tagged = frozenset().union(*(rule.tags for rule in rules)) | SITE_CHROME_TAGS.keys()
     memo: dict[tuple[str, str, str], list[ElementRule]] = {}
+    page_prose = lru_cache(maxsize=1)(lambda: prose_words(root))  # (on first need)
     walker = etree.iterwalk(root, events=("start",))
     for _, el in walker:
         if not isinstance(el.tag, str) or el.tag in _KEEP_TAGS:
@@ -234,7 +251,8 @@ def prune(
             continue  # most elements: no attribute, no rule for their tag
         kind: str | None = None
         limit, keep_headline = MAX_SHARE, True
-        if "hidden" not in skip and is_hidden(el):  # (a hidden headline is a copy: too)
+        if "hidden" not in skip and is_hidden(el) and not hidden_article(el, page_prose):
+            # (a hidden headline is a copy: it goes too)
             kind, limit, keep_headline = "hidden", HIDDEN_MAX_SHARE, False
         elif (rule := matching_rule(el, rules, memo)) is not None:
             kind, limit = rule.kind, rule.max_share

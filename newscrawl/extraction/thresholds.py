@@ -52,6 +52,9 @@ PRUNE_MIN_PROSE_WORDS = 80
 PROSE_MAX_LINK_SHARE = 0.2
 #: Hidden elements may be larger (a page does not show them), but not most of the page.
 HIDDEN_MAX_SHARE = 0.6
+#: A hidden element holding this share of the page's prose (and PRUNE_MIN_PROSE_WORDS)
+#: is the article shipped hidden behind a paywall's script: kept.
+HIDDEN_ARTICLE_SHARE = 0.8
 #: Class values or ids of more parts than this are slugs of headings, not widget names
 #: ("sharing-with-a-single-developer"): only whole-value rules apply to them.
 MAX_PARTS = 3
