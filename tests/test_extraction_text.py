@@ -489,18 +489,6 @@ def test_text_in_custom_elements_is_page_text() -> None:
     assert "a ≠ 0, it holds." in paragraphs
 
 
-def test_a_video_players_controls_are_not_text() -> None:
-    player = (
-        "<div class='video-js vjs-paused'><div class='vjs-control-bar'><span>Chapters</span>"
-        "<span>descriptions off, selected</span></div><div class='vjs-modal-dialog'>"
-        "<p>This is a modal window. This modal can be closed by pressing the Escape key.</p>"
-        "</div></div>"
-    )
-    text = extract(page(player)).text
-    assert "modal window" not in text and "Chapters" not in text
-    assert "Friday evening" in text
-
-
 def test_a_closed_details_menu_is_not_text_and_a_closed_faq_is() -> None:
     """A ``<details>`` that names itself a menu (GitHub's language picker) shows its items
     only when opened, and they are controls; a closed FAQ entry is the page's text."""

@@ -175,8 +175,6 @@ ELEMENT_RULES: tuple[ElementRule, ...] = (
     # way measured worse: a post's footer, a product's side column sway the scorer's
     # choice; the site's own, outside the article, are SITE_CHROME_TAGS'.)
     ElementRule("chrome", tags=_set("nav"), max_share=0.9),
-    # a video player's controls and dialogs ("Chapters", "This is a modal window.")
-    ElementRule("player", names=_set("video-js vjs-control-bar vjs-modal-dialog vjs-menu")),
 )
 
 
