@@ -312,3 +312,21 @@ def test_truncated_pages_are_counted_against_trafilatura(
     table = capsys.readouterr().out
     assert re.search(r"truncated \(vs trafilatura\) +1 +-\n", table)
     assert re.search(r"lead-only truncated: cut \(0\.\d\d < 1\.00\)", table)
+
+
+def test_worst_pages_of_a_snippets_only_set_are_those_missing_snippets(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = (
+        "<html><head><title>Ferries resume</title></head><body><article>"
+        + "".join(f"<p>{p}</p>" for p in STORY_PARAGRAPHS)
+        + "</article></body></html>"
+    ).encode()
+    golds: list[dict[str, Any]] = [
+        {"id": "a-found", "with": ["first boat left"]},
+        {"id": "b-missed", "with": ["no such words anywhere"], "without": ["ferry service"]},
+    ]
+    evalset = make_set(tmp_path / "snips", golds, dict.fromkeys(("a-found", "b-missed"), page))
+    (report,) = eval_json([str(evalset), "--extractors", "trafilatura", "--worst", "1"], capsys)
+    assert report["f1"] is None and report["with_found"] == 0.5
+    assert [w["id"] for w in report["worst"]] == ["b-missed"]

@@ -303,6 +303,7 @@ class SetReport:
             "url": gold.get("url"),
             "page_type": gold.get("page_type"),
             "f1": round(score.f1, 4),
+            "has_text": has_text,
             "precision": _round(score.precision) if has_text else None,
             "recall": _round(score.recall) if has_text else None,
             "exact": score.exact,
@@ -364,8 +365,15 @@ class SetReport:
         }
 
     def worst(self, n: int = 10) -> list[dict[str, Any]]:
-        """The ``n`` lowest-F1 pages (id, type, F1, error)."""
-        ranked = sorted(self.rows, key=lambda r: (r["f1"], str(r["id"])))
+        """The ``n`` lowest-F1 pages (id, type, F1, error); on a snippets-only set (no
+        gold text), the pages with the most snippets missed and leaked."""
+
+        def badness(row: dict[str, Any]) -> float:
+            if not row["has_text"]:
+                return -float(len(row["with_missed"]) + len(row["without_leaked"]))
+            return float(row["f1"])
+
+        ranked = sorted(self.rows, key=lambda r: (badness(r), str(r["id"])))
         return [{k: r[k] for k in ("id", "page_type", "f1", "error")} for r in ranked[:n]]
 
 
