@@ -19,10 +19,10 @@ Both tables are markdown, to paste into a note.
 A rule group (``element:KIND``, ``line:KIND``), the read-next cut and the tail trim are
 run again only on the pages where the full pipeline's ``removed`` shows they fired; the
 others keep the full run's result (``--exact`` runs every page: hours rather than
-minutes for all groups on all sets). A line group is turned off where it drops lines
-(the filter); recover still refuses to put such a line back, so deleting a line rule
-changes more than its row shows: measure a deletion with ``newscrawl eval`` before
-committing it.
+minutes for all groups on all sets). A line group is off both where it drops lines
+(the filter) and where recover refuses to put such lines back; the pages rerun are those
+where the filter dropped one, so recover's part is seen only there (``--exact`` sees
+it all). Measure a deletion with ``newscrawl eval`` before committing it.
 
 Usage: python benchmarks/ablation.py [SET_DIR ...] [--groups a,b,c] [--limit N] [-j N]
        [--json FILE]

@@ -976,3 +976,18 @@ def test_an_article_shipped_hidden_behind_a_paywall_is_kept_a_hidden_aside_is_no
     )
     text = extract(visible).text
     assert "on day 10 evening" in text and "hidden note" not in text
+
+
+def test_recover_takes_the_line_rules_it_is_given() -> None:
+    """recover refuses to put back a list announced by a boilerplate line ("Related
+    posts:") by the line rules it is given: with a rule group turned off, it does not."""
+    from lxml import etree
+
+    from newscrawl.extraction.recover import _announced
+    from newscrawl.extraction.rules import LINE_RULES
+
+    p, li = etree.Element("p"), etree.Element("li")
+    leaves = [(p, "Related posts:", 2, True), (li, "Harbour story", 2, False)]
+    assert not _announced([1], leaves, LINE_RULES)
+    without = tuple(r for r in LINE_RULES if r.kind != "also-read")
+    assert _announced([1], leaves, without)

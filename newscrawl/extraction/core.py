@@ -303,7 +303,12 @@ def step_recover(page: Page) -> None:
     if page.source == "scorer":
         lists_dropped = page.body is not None and next(page.body.iter("list"), None) is None
         page.paragraphs = recover(
-            page.root(), page.paragraphs, page.element_rules, page.md.title, lists_dropped
+            page.root(),
+            page.paragraphs,
+            page.element_rules,
+            page.md.title,
+            lists_dropped,
+            page.line_rules,
         )
 
 
@@ -407,7 +412,7 @@ SUB_STEPS = ("unmark-wrappers", "unmark-item-groups", "trim-tail")
 def ablation_groups() -> list[str]:
     """Every name ``disabled`` takes: optional steps and their parts, element rule kinds
     (with prune's own: hidden, dialog, site chrome, tables of contents) and line rule kinds
-    (turned off where they drop lines; recover still takes such a line for boilerplate)."""
+    (off in the filter and in recover, which refuses to put such lines back)."""
     steps = [s.name for s in STEPS if s.optional] + list(SUB_STEPS)
     kinds = dict.fromkeys([r.kind for r in ELEMENT_RULES] + list(PRUNE_KINDS))
     lines = dict.fromkeys(r.kind for r in LINE_RULES)

@@ -24,7 +24,7 @@ from lxml.etree import _Element
 
 from . import prune
 from .dom import fold_space, text_of
-from .rules import ELEMENT_RULES, ElementRule
+from .rules import ELEMENT_RULES, LINE_RULES, ElementRule, LineRule
 from .text import WORD
 from .textfilter import line_rule
 from .thresholds import (
@@ -162,7 +162,9 @@ def _is_caption(el: _Element) -> bool:
     return False
 
 
-def _content_list(run: list[int], leaves: list[tuple[_Element, str, int, bool]]) -> bool:
+def _content_list(
+    run: list[int], leaves: list[tuple[_Element, str, int, bool]], line_rules: tuple[LineRule, ...]
+) -> bool:
     """Is this run an announced list or a list of items written as sentences?"""
     items = [i for i in run if leaves[i][0].tag == "li"]
     if not items:
@@ -171,17 +173,19 @@ def _content_list(run: list[int], leaves: list[tuple[_Element, str, int, bool]])
         leaves[i][1].rstrip()[-1:] in ".!?" for i in items
     ):
         return True
-    return _announced(run, leaves)
+    return _announced(run, leaves, line_rules)
 
 
-def _announced(run: list[int], leaves: list[tuple[_Element, str, int, bool]]) -> bool:
+def _announced(
+    run: list[int], leaves: list[tuple[_Element, str, int, bool]], line_rules: tuple[LineRule, ...]
+) -> bool:
     """Is this run a list (items only) right after a kept paragraph that announces it
     ("Top recommendations:"; not "Related posts:")? Its items may be links."""
     before = run[0] - 1
     if before < 0 or not leaves[before][3]:
         return False
     text = leaves[before][1].rstrip()
-    if not text.endswith(":") or line_rule(text) is not None:
+    if not text.endswith(":") or line_rule(text, line_rules) is not None:
         return False
     return all(leaves[i][0].tag == "li" for i in run)
 
@@ -197,13 +201,16 @@ def _is_prose(leaf: tuple[_Element, str, int, bool]) -> bool:
 
 
 def _long_list(
-    run: list[int], leaves: list[tuple[_Element, str, int, bool]], lists_dropped: bool
+    run: list[int],
+    leaves: list[tuple[_Element, str, int, bool]],
+    lists_dropped: bool,
+    line_rules: tuple[LineRule, ...],
 ) -> bool:
     """May this run go back as a long list: a content list, or any list when the scorer
     kept none (its fallback for a page it finds no frame in drops every list)?"""
     if lists_dropped and any(leaves[i][0].tag == "li" for i in run):
         return all(leaves[i][0].tag in LIST_RUN_TAGS for i in run)
-    return _content_list(run, leaves)
+    return _content_list(run, leaves, line_rules)
 
 
 def _fits(
@@ -212,13 +219,14 @@ def _fits(
     container: _Element,
     rules: tuple[ElementRule, ...],
     title_norm: str,
-    lists_dropped: bool = False,
+    lists_dropped: bool,
+    line_rules: tuple[LineRule, ...],
 ) -> bool:
     """May this run of dropped blocks (between two kept ones) go back into the text?
     (``lists_dropped``: the scorer kept no list at all.)"""
     words = sum(leaves[i][2] for i in run)
     lists_only = all(leaves[i][0].tag in LIST_RUN_TAGS for i in run)
-    announced = lists_only and _announced(run, leaves)
+    announced = lists_only and _announced(run, leaves, line_rules)
     prose = not lists_only and all(
         leaves[i][0].tag in HEADINGS or _is_prose(leaves[i]) for i in run
     )
@@ -226,7 +234,7 @@ def _fits(
         if len(run) > MAX_PROSE_RUN_BLOCKS or words > MAX_PROSE_RUN_WORDS:
             return False
     elif lists_only:  # a subheading and its list: longer runs are fine, links are not
-        if _long_list(run, leaves, lists_dropped):  # (but a link in a sentence is)
+        if _long_list(run, leaves, lists_dropped, line_rules):  # (a link in a sentence is)
             if len(run) > MAX_CONTENT_LIST_BLOCKS or words > MAX_CONTENT_LIST_WORDS:
                 return False
             link_words = sum(_link_words(leaves[i][0]) for i in run)
@@ -248,7 +256,7 @@ def _fits(
             return False
         if _is_caption(el) or _CREDIT.search(text):
             return False
-        if _in_never(el, container, rules) or line_rule(text) is not None:
+        if _in_never(el, container, rules) or line_rule(text, line_rules) is not None:
             return False
         if text.casefold() == title_norm:
             return False
@@ -263,6 +271,7 @@ def recover(
     rules: tuple[ElementRule, ...] = ELEMENT_RULES,
     title: str | None = None,
     lists_dropped: bool = False,
+    line_rules: tuple[LineRule, ...] = LINE_RULES,
 ) -> list[str]:
     """The scorer's ``paragraphs`` with the article blocks it dropped put back in place
     (``lists_dropped``: the scorer's output holds no list).
@@ -301,16 +310,16 @@ def recover(
         if not leaves[i][3]:
             run.append(i)
             continue
-        if run and _fits(run, leaves, container, rules, title_norm, lists_dropped):
+        if run and _fits(run, leaves, container, rules, title_norm, lists_dropped, line_rules):
             gaps += run
-            if not _long_list(run, leaves, lists_dropped):
+            if not _long_list(run, leaves, lists_dropped, line_rules):
                 added += sum(leaves[j][2] for j in run)
         run = []
     if added > 0.5 * total:
         gaps = []  # too much: trust the scorer
     gaps = sorted(
-        set(gaps + _repeats(leaves, kept_idx, para_tokens, container, rules))
-        | set(_same_class(tree, leaves, kept_idx, rules, title_norm))
+        set(gaps + _repeats(leaves, kept_idx, para_tokens, container, rules, line_rules))
+        | set(_same_class(tree, leaves, kept_idx, rules, title_norm, line_rules))
     )
     if not gaps:
         return paragraphs
@@ -351,6 +360,7 @@ def _repeats(
     para_tokens: list[list[str]],
     container: _Element,
     rules: tuple[ElementRule, ...],
+    line_rules: tuple[LineRule, ...],
 ) -> list[int]:
     """Kept blocks the page repeats word for word more often than the output does.
 
@@ -380,7 +390,7 @@ def _repeats(
             continue  # one copy per layout: a reader sees it once
         if container not in el.iterancestors() or _in_never(el, container, rules):
             continue
-        if _is_caption(el) or line_rule(text) is not None:
+        if _is_caption(el) or line_rule(text, line_rules) is not None:
             continue
         repeats.append(i)
     return repeats
@@ -441,6 +451,7 @@ def _same_class(
     kept_idx: list[int],
     rules: tuple[ElementRule, ...],
     title_norm: str,
+    line_rules: tuple[LineRule, ...],
 ) -> list[int]:
     """Dropped leaves in the other elements of the class that holds most of the output.
 
@@ -488,7 +499,8 @@ def _same_class(
             continue
         for i in found:
             el, text, _, _ = leaves[i]
-            if _is_caption(el) or line_rule(text) is not None or text.casefold() == title_norm:
+            boilerplate = line_rule(text, line_rules) is not None
+            if _is_caption(el) or boilerplate or text.casefold() == title_norm:
                 continue
             if not _in_never(el, other, rules):
                 added.append(i)
