@@ -230,32 +230,14 @@ def step_metadata(page: Page) -> None:
     page.md = extract_metadata(page.root(), page.url)
 
 
-def step_streamed_segments(page: Page) -> None:
-    resolve_streamed_segments(page.root())  # (needs the scripts and templates)
+def on_tree(repair: Callable[[_Element], object]) -> Callable[[Page], None]:
+    """A step that applies a repair of ``prepare.py`` (tree in, changed in place) to the
+    page's tree."""
 
+    def step(page: Page) -> None:
+        repair(page.root())
 
-def step_strip_invisible(page: Page) -> None:
-    strip_invisible(page.root())
-
-
-def step_math(page: Page) -> None:
-    render_math(page.root())
-
-
-def step_disclosures(page: Page) -> None:
-    reveal_disclosures(page.root())
-
-
-def step_quoted_tables(page: Page) -> None:
-    unquote_tables(page.root())
-
-
-def step_cjk_line_breaks(page: Page) -> None:
-    join_cjk_line_breaks(page.root())
-
-
-def step_abutting(page: Page) -> None:
-    separate_abutting(page.root())
+    return step
 
 
 def step_wrappers(page: Page) -> None:
@@ -386,13 +368,14 @@ STEPS: tuple[Step, ...] = (
     Step("parse", step_parse, optional=False),
     Step("template", step_template),
     Step("metadata", step_metadata, optional=False),
-    Step("streamed-segments", step_streamed_segments),
-    Step("strip-invisible", step_strip_invisible),
-    Step("math", step_math),
-    Step("disclosures", step_disclosures),
-    Step("quoted-tables", step_quoted_tables),
-    Step("abutting", step_abutting),
-    Step("cjk-line-breaks", step_cjk_line_breaks),
+    # browser-like repairs (streamed segments need the scripts and templates)
+    Step("streamed-segments", on_tree(resolve_streamed_segments)),
+    Step("strip-invisible", on_tree(strip_invisible)),
+    Step("math", on_tree(render_math)),
+    Step("disclosures", on_tree(reveal_disclosures)),
+    Step("quoted-tables", on_tree(unquote_tables)),
+    Step("abutting", on_tree(separate_abutting)),
+    Step("cjk-line-breaks", on_tree(join_cjk_line_breaks)),
     Step("wrappers", step_wrappers, optional=False),
     Step("site", step_site),
     Step("prune", step_prune),
@@ -447,8 +430,7 @@ def extract_page(
     measuring what each is worth. Raises :class:`ExtractionError` (with a short
     ``reason``) when the page is not HTML or holds no main text.
     """
-    unknown = disabled - set(ablation_groups())
-    if unknown:
+    if disabled and (unknown := disabled - set(ablation_groups())):
         raise ValueError(f"unknown step or rule group: {', '.join(sorted(unknown))}")
     page = Page(html, url, content_type, disabled, template, observe)
     if disabled:

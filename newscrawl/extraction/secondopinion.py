@@ -408,9 +408,10 @@ class _TokenIndex:
         occurrence on the page; nothing when it is not there word for word."""
         if not paragraph:
             return []
-        at = self.joined.find(" ".join(paragraph))
+        text = " ".join(paragraph)
+        at = self.joined.find(text)
         while at > 0 and self.joined[at - 1] != " ":
-            at = self.joined.find(" ".join(paragraph), at + 1)
+            at = self.joined.find(text, at + 1)
         if at < 0:
             return []
         first = bisect_left(self.starts, at)

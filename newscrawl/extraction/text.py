@@ -19,10 +19,6 @@ WORD = re.compile(f"[{CJK_CHARS}]|[^\\W{CJK_CHARS}]+")
 _SENTENCE_END = re.compile("[.!?\u2026\u3002\uff01\uff1f][\"'\u201d\u2019\u00bb)\\]]*$")
 
 
-def words(text: str) -> list[str]:
-    return WORD.findall(text)
-
-
 def count_words(text: str) -> int:
     return len(WORD.findall(text))
 
