@@ -697,6 +697,17 @@ def test_an_announced_list_and_a_list_of_sentences_are_put_back_whole() -> None:
     assert "Principle of" not in _recovered(f"<ul>{unfinished}</ul>")
 
 
+def test_a_teaser_card_inside_a_link_is_not_put_back() -> None:
+    """A "read also" card in the body is one ``<a>`` around its headline: every word of
+    the headline is link text, so it stays out; the same headline written as the
+    article's own subheading (or with a permalink anchor) goes back."""
+    headline = "<h3>Harbour board names a new chair after a long search</h3>"
+    card = f"<div class='plug'><a href='/news/harbour-chair'>{headline}</a></div>"
+    assert "new chair" not in _recovered(card)
+    assert "new chair" in _recovered(headline)
+    assert "new chair" in _recovered(f"<a href='#chair'>{headline}</a>")
+
+
 def test_a_pull_quote_is_put_back_and_a_photo_caption_or_an_embedded_post_is_not() -> None:
     quote = (
         "<figure><blockquote><p>Automation is not the enemy of the harbour; the ferries that "

@@ -90,7 +90,11 @@ def _shingles(tokens: list[str]) -> set[tuple[str, ...]]:
 
 
 def _link_words(el: _Element) -> int:
-    """Words in links, but not a heading's link to itself (its permalink anchor)."""
+    """Words in links, but not a heading's link to itself (its permalink anchor). Inside
+    a link (a teaser card's headline and blurb, all one ``<a>``) every word is."""
+    outer = next(el.iterancestors("a"), None)
+    if outer is not None and not (outer.get("href") or "#").startswith("#"):
+        return len(WORD.findall(el.xpath("string()")))
     links = el.iter("a")
     if el.tag in HEADINGS:
         links = (a for a in links if not (a.get("href") or "").startswith("#"))
