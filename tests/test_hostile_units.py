@@ -133,6 +133,18 @@ def test_utf8_page_with_a_few_invalid_bytes(stray: str) -> None:
     assert WESTERN in text_of(body, "text/html; charset=utf-8")  # “très bien” -> mojibake
 
 
+def test_correct_text_that_looks_double_encoded_stays_as_written() -> None:
+    """"é", a no-break space and a dash are, read back as bytes, one valid UTF-8
+    sequence ("頖"); a page written double-encoded is still repaired."""
+    from newscrawl.extraction.decode import repair_mojibake
+
+    czech = "zeptat se je těžké\u00a0– s\u00a0médii nekomunikují, à\u00a0« bientôt »"
+    assert repair_mojibake(czech) == czech
+    assert repair_mojibake("donâ€™t pay â‚¬5 for cafÃ©") == "don’t pay €5 for café"
+    chinese = "中文的报道"
+    assert repair_mojibake(chinese.encode().decode("latin-1")) == chinese
+
+
 def test_article_nested_300_deep() -> None:
     page = western().replace("<article>", "<div>" * 300 + "<article>")
     assert WESTERN in text_of(page.encode(), "text/html")

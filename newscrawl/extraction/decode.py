@@ -209,20 +209,44 @@ _MOJIBAKE = re.compile(
 
 
 def repair_mojibake(text: str) -> str:
-    """Undo double-encoded UTF-8 runs, each only where it decodes back cleanly."""
+    """Undo double-encoded UTF-8 runs, each only where it decodes back cleanly and is
+    plausible: a run that stands alone and decodes to a letter of another script is left
+    as written. Correct text makes such runs too: Czech "těžké\u00a0– s" (é, a no-break
+    space and a dash read as one UTF-8 sequence: "頖"), French "à\u00a0«". A page written
+    double-encoded has its runs side by side, as many as its characters."""
     if not _MOJIBAKE.search(text):
         return text
-
-    def fix(match: re.Match[str]) -> str:
+    pieces: list[str] = []
+    done = 0  # (where the text copied so far ends)
+    previous_end = -1
+    for match in _MOJIBAKE.finditer(text):
         run = match.group(0)
-        for codec in ("latin-1", "cp1252"):
-            try:
-                return run.encode(codec).decode("utf-8")
-            except (UnicodeEncodeError, UnicodeDecodeError):
-                continue
-        return run
+        repaired = _redecode(run)
+        if repaired is not None and _foreign_letter(repaired):
+            next_run = _MOJIBAKE.match(text, match.end())
+            if match.start() != previous_end and next_run is None:
+                repaired = None  # alone: correct text that happens to look like a run
+        previous_end = match.end()
+        if repaired is not None:
+            pieces += (text[done : match.start()], repaired)
+            done = match.end()
+    return "".join(pieces) + text[done:] if pieces else text
 
-    return _MOJIBAKE.sub(fix, text)
+
+def _redecode(run: str) -> str | None:
+    for codec in ("latin-1", "cp1252"):
+        try:
+            return run.encode(codec).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+    return None
+
+
+def _foreign_letter(char: str) -> bool:
+    """A character of a three-byte UTF-8 sequence that is not punctuation or a symbol
+    (which Western text double-encodes alone: "donâ€™t", "â‚¬5", a byte-order mark)."""
+    code = ord(char[0])
+    return 0x800 <= code < 0x10000 and not (0x2000 <= code < 0x2C00 or code >= 0xFE00)
 
 
 def parse(text: str) -> HtmlElement:
