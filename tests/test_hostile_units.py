@@ -27,6 +27,11 @@ from tests.hostile import paragraphs_page, story
 URL = "https://hostile.example/a/"
 WESTERN = "Müller’s bakery in Genève said “très bien”; señor Øster paid 5 € in Straße."
 CAFE = "Le café “Zoë” reopened."
+QUOTES = (
+    "The try plan new plan late again tired try third late said’t Captain a said try fine "
+    "told’s Wait mate ferry the tired council third open’s Plan said council again people’s "
+    "People wait street’t"
+)
 JAPANESE = "東京都は火曜日に新しい予算を承認しました。議会は長い議論の末に合意に達しました。"
 CHINESE = "北京市政府周二批准了新的预算。议会经过长时间辩论后达成一致。"
 KOREAN = "서울시는 화요일에 새로운 예산을 승인했습니다. 의회는 긴 논쟁 끝에 합의했습니다."
@@ -86,6 +91,9 @@ ENCODINGS = {
     "cp1251, header lies utf-8": (
         paragraphs_page(RUSSIAN).encode("cp1251"), "text/html; charset=utf-8", RUSSIAN),
     "koi8-r, undeclared": (paragraphs_page(RUSSIAN).encode("koi8-r"), "text/html", RUSSIAN),
+    "cp1252 quotes only, undeclared": (  # (charset_normalizer's best: cp852, "toldĺs")
+        f"<html><head><script></script></head><body><p>{QUOTES} </p></body></html>".encode(
+            "cp1252"), "text/html", QUOTES),
     "utf-16-le BOM": (("\ufeff" + western()).encode("utf-16-le"), "text/html", WESTERN),
     "utf-16-be BOM, header lies": (
         ("\ufeff" + western()).encode("utf-16-be"), "text/html; charset=iso-8859-1", WESTERN),
