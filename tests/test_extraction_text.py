@@ -960,6 +960,28 @@ def test_an_element_rule_never_removes_paragraphs_of_prose() -> None:
         assert "Share on Facebook" not in article.text and "lanterns" not in article.text
 
 
+def test_a_related_named_box_holding_most_of_the_article_is_the_article() -> None:
+    """A class or id that says "related" ("map-and-related") around most of an article's
+    prose is the article's text: kept. A related box beside a longer article goes, even
+    when its teasers are written as sentences."""
+    from newscrawl.extraction.prune import prune
+
+    lead = f"<p>{FILLER}</p>"
+    steps = "".join(f"<p>{FILLER.replace('Tuesday', day)}</p>" for day in STORY_DAYS[:3])
+    page = "<html><body><article><h1>Harbour help</h1>{}</article></body></html>"
+    tree = parse(page.format(f"{lead}<div id='map-and-related'>{steps}</div>"))
+    assert prune(tree)["related"] == 0
+    assert "on day 2 evening" in text_of(tree.find("body"))
+    teasers = "".join(
+        f"<h3><a href='/t/{n}'>Teaser {n}</a></h3><p>{FILLER.replace('Tuesday', day)}</p>"
+        for n, day in enumerate(STORY_DAYS[6:10])
+    )
+    story = "".join(f"<p>{FILLER.replace('Tuesday', day)}</p>" for day in STORY_DAYS[:6])
+    tree = parse(page.format(f"{story}<div class='related-posts'>{teasers}</div>"))
+    assert prune(tree)["related"] == 1
+    assert "on day 2 evening" in text_of(tree.find("body"))
+
+
 def test_an_article_shipped_hidden_behind_a_paywall_is_kept_a_hidden_aside_is_not() -> None:
     """A paywall's page ships the body hidden for its script to reveal: hidden, but most
     of the page's prose, it is the article. A hidden note beside a visible article goes."""

@@ -38,6 +38,7 @@ from .thresholds import (
     MAX_PARTS,
     PROSE_MAX_LINK_SHARE,
     PRUNE_MIN_PROSE_WORDS,
+    RULE_ARTICLE_SHARE,
     TOC_LINK_SHARE,
     TOC_MAX_EXTRA_WORDS,
     TOC_MIN_LINKS,
@@ -156,6 +157,17 @@ def hidden_article(el: _Element, page_prose: Callable[[], int]) -> bool:
     return prose_words(el) >= HIDDEN_ARTICLE_SHARE * page_prose()
 
 
+def most_of_article(el: _Element) -> bool:
+    """Does ``el`` hold most (``RULE_ARTICLE_SHARE``) of the prose of the ``<article>``
+    or ``<main>`` it sits in? Then it is that article's text, whatever its class says
+    ("map-and-related" around a page's instructions): a box of related stories or
+    comments is an addition to an article, never the larger part of it."""
+    region = next((a for a in el.iterancestors() if a.tag in ARTICLE_TAGS), None)
+    if region is None:
+        return False
+    return prose_words(el) > RULE_ARTICLE_SHARE * prose_words(region)
+
+
 def _chrome_kind(el: _Element) -> str | None:
     return SITE_CHROME_TAGS.get(el.tag) or SITE_CHROME_ROLES.get((el.get("role") or "").lower())
 
@@ -256,7 +268,7 @@ def prune(
             kind, limit, keep_headline = "hidden", HIDDEN_MAX_SHARE, False
         elif (rule := matching_rule(el, rules, memo)) is not None:
             kind, limit = rule.kind, rule.max_share
-            if kind not in PROSE_KINDS and holds_prose(el):
+            if holds_prose(el) and (kind not in PROSE_KINDS or most_of_article(el)):
                 continue  # (its subtree is still walked: a share bar inside goes)
         elif (el.get("role") or "").lower() in DIALOG_ROLES and in_site_header(el):
             kind = "dialog"
