@@ -32,7 +32,7 @@ from lxml.html import HtmlElement
 
 from .article import Article
 from .decode import declares_utf16, decode, looks_binary, parse
-from .dom import SEPARATING, ParagraphWriter, drop, fold_space, word_counts
+from .dom import HAS_CJK, SEPARATING, ParagraphWriter, drop, fold_space, word_counts
 from .errors import ExtractionError
 from .metadata import Metadata, date_in_text, extract_metadata
 from .pagetype import page_type
@@ -240,6 +240,17 @@ def on_tree(repair: Callable[[_Element], object]) -> Callable[[Page], None]:
     return step
 
 
+#: A character reference that may write a CJK character (U+1000 and up).
+_WIDE_REFERENCE = re.compile(r"&#(?:[xX][0-9a-fA-F]{4,}|[0-9]{5,});")
+
+
+def step_cjk_line_breaks(page: Page) -> None:
+    """Line breaks between Chinese or Japanese characters out (not on a page that
+    writes none: the walk over the tree is most of this step's cost)."""
+    if HAS_CJK.search(page.text) or _WIDE_REFERENCE.search(page.text):
+        join_cjk_line_breaks(page.root())
+
+
 def step_wrappers(page: Page) -> None:
     """Runaway wrappers, and wrappers or item groups trafilatura would prune whole."""
     page.counts = word_counts(page.root())  # (these change tags and attributes, not text)
@@ -375,7 +386,7 @@ STEPS: tuple[Step, ...] = (
     Step("disclosures", on_tree(reveal_disclosures)),
     Step("quoted-tables", on_tree(unquote_tables)),
     Step("abutting", on_tree(separate_abutting)),
-    Step("cjk-line-breaks", on_tree(join_cjk_line_breaks)),
+    Step("cjk-line-breaks", step_cjk_line_breaks),
     Step("wrappers", step_wrappers, optional=False),
     Step("site", step_site),
     Step("prune", step_prune),

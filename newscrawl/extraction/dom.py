@@ -15,6 +15,8 @@ _WS = re.compile(r"\s+")
 INVISIBLE = frozenset(("script", "style", "noscript", "template"))
 #: Scripts written without spaces between words (Chinese, Japanese).
 CJK = "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+#: Any such character (a page without one has no CJK line break to drop).
+HAS_CJK = re.compile(f"[{CJK}]")
 _CJK_BREAK = re.compile(f"(?<=[{CJK}])[ \t]*\n\\s*(?=[{CJK}])")
 #: Elements that separate the text around them even when no space is written: breaks,
 #: cells, images and the blocks (a leaf's text may hold small ones, such as <li>).
@@ -27,16 +29,18 @@ SEPARATING = frozenset(
 def word_counts(root: _Element) -> dict[_Element, int]:
     """Words under each element, summed bottom-up (linear in the page)."""
     counts: dict[_Element, int] = {}
-    nodes = [el for el in root.iter() if isinstance(el.tag, str)]
-    for el in reversed(nodes):
+    findall, get = WORD.findall, counts.get
+    for el in reversed([el for el in root.iter() if isinstance(el.tag, str)]):
         if el.tag in INVISIBLE:
             counts[el] = 0
             continue
-        n = len(WORD.findall(el.text or "")) if el.text else 0
+        text = el.text  # (most text nodes are indentation: no regex for them)
+        n = len(findall(text)) if text and not text.isspace() else 0
         for child in el:
-            n += counts.get(child, 0)
-            if child.tail:
-                n += len(WORD.findall(child.tail))
+            n += get(child, 0)
+            tail = child.tail
+            if tail and not tail.isspace():
+                n += len(findall(tail))
         counts[el] = n
     return counts
 
