@@ -151,6 +151,16 @@ def test_correct_text_that_looks_double_encoded_stays_as_written() -> None:
     assert repair_mojibake("donâ€™t pay â‚¬5 for cafÃ©") == "don’t pay €5 for café"
     chinese = "中文的报道"
     assert repair_mojibake(chinese.encode().decode("latin-1")) == chinese
+    # (a byte Windows-1252 leaves undefined survives as a C1 control: 0x9D of "”")
+    assert repair_mojibake("“Better.â€\x9d") == "“Better.”"
+
+
+def test_double_encoded_text_written_as_character_references_is_repaired() -> None:
+    page = story("bakery", "The baker isn&acirc;&euro;&trade;t at the caf&Atilde;&copy; today.")
+    text = text_of(page.encode(), "text/html")
+    assert "The baker isn’t at the café today." in text
+    czech = story("bakery", "Je to t&#283;&#382;k&eacute;&nbsp;&ndash; s&nbsp;m&eacute;dii.")
+    assert "Je to těžké – s médii." in text_of(czech.encode(), "text/html")
 
 
 def test_article_nested_300_deep() -> None:

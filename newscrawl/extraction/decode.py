@@ -13,6 +13,7 @@ import re
 
 import charset_normalizer
 from lxml import etree
+from lxml.etree import _Element
 from lxml.html import (
     HtmlComment,
     HtmlElement,
@@ -230,6 +231,15 @@ _MOJIBAKE = re.compile(
 )
 
 
+#: Two character references in a row, the first not a space or markup character: how a
+#: page writes double-encoded text as references (mojibake runs are two to four
+#: characters, the first of them a letter of U+00C2 to U+00F4).
+_REFERENCE_PAIR = re.compile(
+    r"&(?!(?:nbsp|amp|lt|gt|quot|apos|#160|#xa0|#32|#x20|#10|#13);)(?:[A-Za-z]{4,6}|#\d{3}"
+    r"|#x[0-9a-fA-F]{2});&(?:[A-Za-z]+|#\d+|#x[0-9a-fA-F]+);"
+)
+
+
 def repair_mojibake(text: str) -> str:
     """Undo double-encoded UTF-8 runs, each only where it decodes back cleanly and is
     plausible: a run that stands alone and decodes to a letter of another script is left
@@ -256,12 +266,31 @@ def repair_mojibake(text: str) -> str:
 
 
 def _redecode(run: str) -> str | None:
-    for codec in ("latin-1", "cp1252"):
+    """The run's characters as the bytes Windows-1252 writes them (Latin-1 for the five
+    it leaves undefined, which survive as C1 controls: "â€\x9d" is "”"), read as UTF-8."""
+    data = bytearray()
+    for char in run:
         try:
-            return run.encode(codec).decode("utf-8")
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            continue
-    return None
+            data += char.encode("cp1252")
+        except UnicodeEncodeError:
+            if ord(char) > 0xFF:
+                return None
+            data.append(ord(char))
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def repair_tree_mojibake(tree: _Element) -> None:
+    """:func:`repair_mojibake` over the tree's text, for pages that write their
+    double-encoded text as character references ("isn&acirc;&euro;&trade;t"): the text
+    :func:`decode` returns does not show it."""
+    for el in tree.iter():
+        if el.text and _MOJIBAKE.search(el.text):
+            el.text = repair_mojibake(el.text)
+        if el.tail and _MOJIBAKE.search(el.tail):
+            el.tail = repair_mojibake(el.tail)
 
 
 def _foreign_letter(char: str) -> bool:
@@ -290,6 +319,8 @@ def parse(text: str) -> HtmlElement:
         raise ExtractionError("unparsable", "not an HTML document")
     if _TOO_DEEP(tree):
         unwrap_chains(tree)
+    if _REFERENCE_PAIR.search(text):
+        repair_tree_mojibake(tree)
     return tree
 
 
