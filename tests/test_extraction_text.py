@@ -697,6 +697,22 @@ def test_an_announced_list_and_a_list_of_sentences_are_put_back_whole() -> None:
     assert "Principle of" not in _recovered(f"<ul>{unfinished}</ul>")
 
 
+def test_fallback_text_of_a_video_or_an_iframe_is_not_text() -> None:
+    """What a page writes inside <video>, <audio> or <iframe> shows only in browsers
+    without them: no reader sees it, between the article's paragraphs or after them."""
+    story = [f"<p>{FILLER.replace('Tuesday', day)}</p>" for day in STORY_DAYS[:6]]
+    video = (
+        "<video controls><source src='/v.mp4'><p class='vjs-no-js'>To view this video please"
+        " enable JavaScript, and consider upgrading to a web browser that supports HTML5"
+        " video.</p></video>"
+    )
+    iframe = "<iframe src='/map'>You will not see this text if your browser supports it.</iframe>"
+    body = "".join(story[:3]) + video + "".join(story[3:]) + iframe
+    text = extract(f"<html><body><article><h1>Harbour</h1>{body}</article></body></html>").text
+    assert "on day 4 evening" in text and "on day 6 evening" in text
+    assert "enable JavaScript" not in text and "You will not see" not in text
+
+
 def test_a_teaser_card_inside_a_link_is_not_put_back() -> None:
     """A "read also" card in the body is one ``<a>`` around its headline: every word of
     the headline is link text, so it stays out; the same headline written as the

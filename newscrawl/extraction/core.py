@@ -77,6 +77,9 @@ WIDEN_TYPES = frozenset(("listing", "documentation", "forum"))
 #: Removed once metadata is read. <noscript> stays: it is what a reader without
 #: JavaScript sees (some sites' whole content), and trafilatura weighs it itself.
 _INVISIBLE = ("script", "style", "template")
+#: What is written inside these is fallback for browsers without them ("To view this
+#: video please enable JavaScript..."): no reader sees it. (The element stays, empty.)
+_REPLACED = ("video", "audio", "canvas", "iframe")
 
 
 def strip_invisible(tree: _Element) -> None:
@@ -98,6 +101,11 @@ def strip_invisible(tree: _Element) -> None:
             script.tail = None
             head.append(script)
     etree.strip_elements(body, *_INVISIBLE, with_tail=False)
+    for el in body.iter(*_REPLACED):
+        if len(el) or el.text:
+            el.text = None
+            for child in list(el):
+                el.remove(child)  # (a child's tail is fallback text too)
 
 
 def paragraphs_from_body(body: _Element | None) -> list[str]:
