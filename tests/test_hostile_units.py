@@ -142,7 +142,7 @@ def test_utf8_page_with_a_few_invalid_bytes(stray: str) -> None:
 
 
 def test_correct_text_that_looks_double_encoded_stays_as_written() -> None:
-    """"é", a no-break space and a dash are, read back as bytes, one valid UTF-8
+    """ "é", a no-break space and a dash are, read back as bytes, one valid UTF-8
     sequence ("頖"); a page written double-encoded is still repaired."""
     from newscrawl.extraction.decode import repair_mojibake
 
