@@ -140,8 +140,9 @@ MIN_HELD = 0.9
 #: ... and is this many times as long.
 MIN_WIDER = 2
 #: A paragraph of prose after Readability's article is the article's own (the tail is
-#: not trimmed past it) when fewer than this share of its words are in links.
-TAIL_MAX_LINK_SHARE = 0.2
+#: not trimmed past it) when fewer than this share of its words are in links: a sentence
+#: with a link in it is; a teaser, its headline and blurb linked whole, is not.
+TAIL_MAX_LINK_SHARE = 0.5
 #: Paragraphs of Readability's article this long (words) say how its blocks are written.
 MIN_KIND_WORDS = 12
 #: A paragraph is inside Readability's article when this share of its shingles is.
