@@ -1042,3 +1042,31 @@ def test_recover_takes_the_line_rules_it_is_given() -> None:
     assert not _announced([1], leaves, LINE_RULES)
     without = tuple(r for r in LINE_RULES if r.kind != "also-read")
     assert _announced([1], leaves, without)
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("von Anna Keller, Radio Nord", "byline"),
+        ("Par Jeanne Martin", "byline"),
+        ("Redacción: PABLO RUIZ", "byline"),
+        ("Stand: 14.03.2025 09:41 Uhr", "dateline"),
+        ("Publié le 14/03/2025 à 09h41", "dateline"),
+        ("Weiterlesen", "also-read"),
+        ("Lire aussi :", "also-read"),
+        ("Les også: Fergen er forsinket igjen", "also-read"),
+        ("Foto: Hafenamt", "credit"),
+        ("By Anna Keller", "byline"),
+        ("Von Berlin aus fuhr der Zug am Morgen weiter nach Hamburg.", None),
+        ("Par ailleurs, le conseil a publié le rapport.", None),
+        ("Stand der Dinge ist, dass der Hafen wächst.", None),
+    ],
+)
+def test_boilerplate_lines_in_the_languages_of_the_news(line: str, kind: str | None) -> None:
+    """A byline, a dateline, a "read also" label or a photo credit is boilerplate in
+    German, French, Spanish or Norwegian as in English; sentences that start with the
+    same words are not."""
+    from newscrawl.extraction.textfilter import line_rule
+
+    rule = line_rule(line)
+    assert (rule.kind if rule else None) == kind

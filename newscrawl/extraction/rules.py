@@ -200,6 +200,28 @@ _DATE = (
     r"|\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})"
 )
 
+# Vocabularies of the line rules, in the languages of the news they meet (a label in
+# German or Norwegian is as much boilerplate as in English).
+#: "Read also" labels.
+_READ_ALSO = (
+    "also read|read also|read more|see also|lesen sie auch|lesen sie mehr|weiterlesen"
+    "|mehr zum thema|lire aussi|à lire aussi|a lire aussi|voir aussi|lee también|lea también"
+    "|ver también|leia também|leia mais|veja também|leggi anche|lees ook|lees meer|les også"
+    "|les mer|läs även|läs också|læs også|czytaj też|czytaj także|czytaj więcej|čtěte také"
+)
+#: The word before a byline's names ("By", "von", "par"...) and byline labels.
+_BY = r"([Bb][Yy]|[Vv]on|[Pp]ar|[Pp]or|[Dd]oor|[Aa]v|[Aa]f|[Dd]i)"
+_BY_LABEL = r"([Rr]edacci[oó]n|[Aa]utor(in)?|[Tt]exto?)"
+#: A dateline's label ("Updated", "Stand", "Publié le"...) and its time ("17:23 Uhr").
+_DATE_LABEL = (
+    r"updated|published|posted|modified|last updated|date|stand|aktualisiert|veröffentlicht"
+    r"|publié( le)?|mis à jour( le)?|actualizado|publicado|aggiornato|pubblicato|gepubliceerd"
+    r"|bijgewerkt|oppdatert|publisert|uppdaterad|publicerad"
+)
+_TIME = r"(\s*,?\s*(um |à |a las )?\d{1,2}[:.h]\d{2}\s*(uhr|h|am|pm)?)?"
+#: An image's credit label.
+_CREDIT_LABEL = r"credits?|foto|fotos|bild|fotografía|crédito|rechte|zdjęcie"
+
 LINE_RULES: tuple[LineRule, ...] = (
     LineRule(
         "reading-time",
@@ -220,13 +242,12 @@ LINE_RULES: tuple[LineRule, ...] = (
     LineRule(
         "also-read",
         _line(
-            r"^(also read|read also|read more|see also|more from [\w@. ]+"
+            r"^(more from [\w@. ]+"
             r"|related( (articles|posts|stories|content|topics|reading|resources|links|news))?"
             r"( (&|and) resources)?"
             r"|you (may|might) (also )?like|you may be interested in( the following)?( topics)?"
-            r"( as well)?|recommended|lesen sie auch|lee también)\s*[:.]?\s*$"
-            r"|^(also read|read also|read more|see also|related|you (may|might) also like"
-            r"|lesen sie auch|lee también)\s*:\s*.{0,160}$"
+            rf"( as well)?|recommended|{_READ_ALSO})\s*[:.]?\s*$"
+            rf"|^(related|you (may|might) also like|{_READ_ALSO})\s*:\s*.{{0,160}}$"
         ),
         max_words=30,
     ),
@@ -277,7 +298,7 @@ LINE_RULES: tuple[LineRule, ...] = (
     LineRule(
         "dateline",
         _line(
-            rf"^((updated|published|posted|modified|last updated|date)\s*(on)?\s*:?\s*)?{_DATE}"
+            rf"^(({_DATE_LABEL})\s*(on)?\s*:?\s*)?{_DATE}{_TIME}"
             r"(\s*[·•|,-]\s*.{0,30})?$"
             r"|^this (post|article|page) was (last )?(updated|published)\b.{0,40}$"
         ),
@@ -286,7 +307,7 @@ LINE_RULES: tuple[LineRule, ...] = (
     LineRule(
         "byline",
         re.compile(
-            r"^[Bb][Yy]:?\s+[A-Z][\w.'’-]*(\s+(and\s+|&\s+)?[A-Z][\w.'’-]*){0,6}"
+            rf"^({_BY}:?|{_BY_LABEL}:)\s+[A-Z][\w.'’-]*(\s+(and\s+|&\s+)?[A-Z][\w.'’-]*){{0,6}}"
             r"(\s*[|⋅•·,]\s*.{0,80})?$"
         ),
         max_words=20,
@@ -396,7 +417,7 @@ LINE_RULES: tuple[LineRule, ...] = (
         "credit",  # an image's credit line: "Photo courtesy of X", "Credit: Getty Images"
         _line(
             r"^((image|photo|picture|illustration)s?( provided)? (by|courtesy( of)?)\s*:?\s.{1,60}"
-            r"|(image|photo) credits?\s*:.{0,60}|credits?:\s.{1,60})$"
+            rf"|(image|photo) credits?\s*:.{{0,60}}|({_CREDIT_LABEL}):\s.{{1,60}})$"
         ),
     ),
     LineRule(
