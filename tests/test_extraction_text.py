@@ -1056,6 +1056,14 @@ def test_recover_takes_the_line_rules_it_is_given() -> None:
         ("Lire aussi :", "also-read"),
         ("Les også: Fergen er forsinket igjen", "also-read"),
         ("Foto: Hafenamt", "credit"),
+        ("Lesedauer: 4 Minuten", "reading-time"),
+        ("Temps de lecture : 3 min", "reading-time"),
+        ("Werbung", "ads"),
+        ("Publicité", "ads"),
+        ("vor 3 Stunden", "relative-date"),
+        ("il y a 2 heures", "relative-date"),
+        ("Inhaltsverzeichnis", "table-of-contents"),
+        ("Partager", "share"),
         ("By Anna Keller", "byline"),
         ("Von Berlin aus fuhr der Zug am Morgen weiter nach Hamburg.", None),
         ("Par ailleurs, le conseil a publié le rapport.", None),
@@ -1063,9 +1071,9 @@ def test_recover_takes_the_line_rules_it_is_given() -> None:
     ],
 )
 def test_boilerplate_lines_in_the_languages_of_the_news(line: str, kind: str | None) -> None:
-    """A byline, a dateline, a "read also" label or a photo credit is boilerplate in
-    German, French, Spanish or Norwegian as in English; sentences that start with the
-    same words are not."""
+    """A byline, a dateline, a "read also" label, a photo credit, a reading time, an ad's
+    label, a share button is boilerplate in German, French, Spanish or Norwegian as in
+    English; sentences that start with the same words are not."""
     from newscrawl.extraction.textfilter import line_rule
 
     rule = line_rule(line)

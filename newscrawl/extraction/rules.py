@@ -219,6 +219,11 @@ _DATE_LABEL = (
     r"|bijgewerkt|oppdatert|publisert|uppdaterad|publicerad"
 )
 _TIME = r"(\s*,?\s*(um |à |a las )?\d{1,2}[:.h]\d{2}\s*(uhr|h|am|pm)?)?"
+#: "Reading time" labels.
+_READING_TIME = (
+    r"reading\s+time|read\s+time|lesezeit|lesedauer|tiempo\s+de\s+lectura|temps\s+de\s+lecture"
+    r"|tempo\s+di\s+lettura|leestijd|lesetid|lästid|czas\s+czytania"
+)
 #: An image's credit label.
 _CREDIT_LABEL = r"credits?|foto|fotos|bild|fotografía|crédito|rechte|zdjęcie"
 
@@ -226,19 +231,27 @@ LINE_RULES: tuple[LineRule, ...] = (
     LineRule(
         "reading-time",
         _line(
-            r"^(estimated\s+)?(reading\s+time|read\s+time|lesezeit|tiempo\s+de\s+lectura)\s*:?.{0,20}$"
-            r"|^[<~]?\s*\d+\s*(min|mins|minute|minutes)\s+(read|lesen|de\s+lectura)$"
+            rf"^(estimated\s+)?({_READING_TIME})\s*:?.{{0,20}}$"
+            r"|^[<~]?\s*\d+\s*(min|mins|minute|minutes|minuten|minutos|minuti)\.?\s+"
+            r"(read|lesen|lesezeit|de\s+lectura|de\s+lecture|lettura)$"
         ),
     ),
     LineRule(
         "share",
         _line(
             r"^(share|share this|share this article|share this story|share on \w+|tweet|email|print"
-            r"|like this|like this:|share this:|click to share.*|teilen|compartir)\s*:?$"
+            r"|like this|like this:|share this:|click to share.*|teilen|artikel teilen|compartir"
+            r"|partager|condividi|delen|del|dela|udostępnij|sdílet)\s*:?$"
         ),
     ),
     LineRule("published-by", _line(r"^(published|posted|written)\s+by\b.{0,60}$"), max_words=10),
-    LineRule("ads", _line(r"^(advertisement|advertisements|sponsored|anzeige|publicidad)$")),
+    LineRule(
+        "ads",
+        _line(
+            r"^(advertisement|advertisements|sponsored|anzeige|werbung|publicidad|publicité"
+            r"|pubblicità|advertentie|annonse|annons|reklame|reklama|annonce)$"
+        ),
+    ),
     LineRule(
         "also-read",
         _line(
@@ -274,13 +287,19 @@ LINE_RULES: tuple[LineRule, ...] = (
     ),
     LineRule(
         "relative-date",
-        _line(r"^\d+\s+(seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+ago$"),
+        _line(
+            r"^\d+\s+(seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+ago$"
+            r"|^vor\s+\d+\s+(sekunden?|minuten?|stunden?|tagen?|wochen?|monaten?|jahren?)$"
+            r"|^il y a\s+\d+\s+(secondes?|minutes?|heures?|jours?|semaines?|mois|ans?)$"
+            r"|^hace\s+\d+\s+(segundos?|minutos?|horas?|días?|semanas?|meses?|años?)$"
+        ),
         per_item=True,
     ),
     LineRule(
         "table-of-contents",
         _line(
             r"^(table of contents|contents|in this article|on this page|jump to( section)?:?"
+            r"|inhaltsverzeichnis|inhalt|sommaire|índice|indice|inhoudsopgave|innhold|spis treści"
             r"|skip to (main )?content|back to (blog|top|news|articles)|about the author"
             r"|disclaimer:?|loading( \w+)?\.\.\.|skip advertisement)$"
         ),
