@@ -1078,3 +1078,28 @@ def test_boilerplate_lines_in_the_languages_of_the_news(line: str, kind: str | N
 
     rule = line_rule(line)
     assert (rule.kind if rule else None) == kind
+
+
+def test_the_standfirst_the_scorer_left_out_goes_first() -> None:
+    """A news page's dek is its description: the block before the body whose text is the
+    description is put first, but not a teaser's blurb (in a list item or a link), nor a
+    block outside the <article> that holds the body, nor one after the body begins."""
+    from newscrawl.extraction.recover import standfirst
+
+    dek = "The council approved the harbour plan after months of debate, and work starts soon."
+    body = [FILLER.replace("Tuesday", day) for day in STORY_DAYS[:4]]
+    paragraphs = "".join(f"<p>{p}</p>" for p in body)
+
+    def page(before: str = "", header: str = "", after: str = "") -> _Element:
+        return parse(
+            f"<html><body>{before}<article><h1>Harbour plan</h1>{header}<div class='body'>"
+            f"{paragraphs}</div>{after}</article></body></html>"
+        )
+
+    dek_block = f"<p class='dek'>{dek}</p>"
+    assert standfirst(page(header=dek_block), body, dek) == dek
+    assert standfirst(page(header=dek_block), body, dek[:70] + "...") == dek  # (cut short)
+    assert standfirst(page(header=dek_block), [dek, *body], dek) is None  # (there already)
+    assert standfirst(page(header=f"<ul><li>{dek}</li></ul>"), body, dek) is None
+    assert standfirst(page(before=f"<div class='hero'>{dek_block}</div>"), body, dek) is None
+    assert standfirst(page(after=dek_block), body, dek) is None

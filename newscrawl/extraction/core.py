@@ -49,7 +49,7 @@ from .prepare import (
     unquote_tables,
 )
 from .prune import PRUNE_KINDS, prune
-from .recover import recover
+from .recover import recover, standfirst
 from .rules import ELEMENT_RULES, LINE_RULES, ElementRule, LineRule
 from .secondopinion import SecondOpinion
 from .sites import SiteRules, site_for
@@ -313,6 +313,14 @@ def step_recover(page: Page) -> None:
         )
 
 
+def step_standfirst(page: Page) -> None:
+    """The standfirst (the dek under the headline) the scorer left out, put first."""
+    if page.source == "scorer" and page.paragraphs:
+        dek = standfirst(page.root(), page.paragraphs, page.md.description)
+        if dek:
+            page.paragraphs = [dek, *page.paragraphs]
+
+
 def step_second_opinion(page: Page) -> None:
     """Readability's article, and the non-prose tail trafilatura kept after it."""
     if page.source != "scorer" or len(page.paragraphs) < 2:
@@ -400,6 +408,7 @@ STEPS: tuple[Step, ...] = (
     Step("prune", step_prune),
     Step("score", step_score, optional=False),
     Step("recover", step_recover),
+    Step("standfirst", step_standfirst),
     Step("second-opinion", step_second_opinion),
     Step("filter", step_filter, optional=False),
     Step("page-type", step_page_type, optional=False),

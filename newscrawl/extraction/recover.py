@@ -45,6 +45,9 @@ from .thresholds import (
     PROSE_LINK_SHARE,
     PROSE_WORDS,
     SAME_CLASS_SHARE,
+    STANDFIRST_KEY_CHARS,
+    STANDFIRST_MAX_RATIO,
+    STANDFIRST_MIN_CHARS,
 )
 
 
@@ -509,3 +512,47 @@ def _same_class(
             if not _in_never(el, other, rules):
                 added.append(i)
     return added
+
+
+#: A standfirst is never inside these (a teaser's blurb in a list or a link, a caption).
+_NOT_STANDFIRST = _words(
+    "nav aside footer form button figure figcaption label select option li td th a"
+)
+_ARTICLE_TAGS = ("article", "main")
+
+
+def _folded(text: str) -> str:
+    return fold_space(text).casefold()
+
+
+def standfirst(tree: _Element, paragraphs: list[str], description: str | None) -> str | None:
+    """The article's standfirst (dek) when the scorer left it out: the visible block
+    before the first kept paragraph whose text is the page's description (news sites
+    write the dek as their ``og:description``), inside the ``<article>`` or ``<main>``
+    that holds the body when there is one. None when the text has it already, or no
+    such block is found."""
+    wanted = _folded(description or "").removesuffix("...").rstrip(".… ")
+    if len(wanted) < STANDFIRST_MIN_CHARS or not paragraphs:
+        return None
+    key = wanted[:STANDFIRST_KEY_CHARS]
+    if key[:STANDFIRST_MIN_CHARS] in _folded(" ".join(paragraphs)):
+        return None
+    first = _folded(paragraphs[0])[:STANDFIRST_MIN_CHARS]
+    found: _Element | None = None
+    for el in leaf_blocks(tree):
+        text = _folded(text_of(el))
+        if text.startswith(first):  # (the body begins: a standfirst comes before it)
+            region = next((a for a in el.iterancestors() if a.tag in _ARTICLE_TAGS), None)
+            if found is None or (region is not None and region not in found.iterancestors()):
+                return None
+            return text_of(found)
+        if found is None and text.startswith(key) and _standfirst_block(el, text, wanted):
+            found = el
+    return None
+
+
+def _standfirst_block(el: _Element, text: str, description: str) -> bool:
+    """Could ``el`` (its folded ``text``) be the standfirst the description starts?"""
+    if len(text) > STANDFIRST_MAX_RATIO * len(description):
+        return False
+    return not any(node.tag in _NOT_STANDFIRST for node in (el, *el.iterancestors()))

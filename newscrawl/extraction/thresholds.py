@@ -167,6 +167,15 @@ MIN_COPY_WORDS = 100
 #: stays linear).
 MAX_COPY_CANDIDATES = 4
 
+# -- standfirst (recover.standfirst): the dek the scorer left above the body
+
+#: A page description this long (characters) can name the standfirst ...
+STANDFIRST_MIN_CHARS = 40
+#: ... found as the block whose text starts with its first this many characters ...
+STANDFIRST_KEY_CHARS = 60
+#: ... and is at most this many times as long (a description is the dek, or its start).
+STANDFIRST_MAX_RATIO = 3
+
 # -- date in text (metadata.py): an article's date from its text
 
 #: How far from the headline (characters) a free-text date is looked for.
