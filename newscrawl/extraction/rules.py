@@ -62,7 +62,7 @@ DIALOG_ROLES = frozenset(("dialog", "alertdialog"))
 #: its rule names (a share bar, an ad slot) but content with a stray class. (Hidden
 #: elements: ``prune.hidden_article``.)
 PROSE_KINDS = frozenset(
-    ("related", "footnotes", "comments", "consent", "author-box", "hidden", "chrome", "banner")
+    ("related", "footnotes", "consent", "author-box", "hidden", "chrome", "banner")
 )
 
 
@@ -90,14 +90,6 @@ ELEMENT_RULES: tuple[ElementRule, ...] = (
             "shariff sociable"
         ),
         tags=_set("amp-addthis amp-social-share"),
-    ),
-    ElementRule(
-        "reading-time",
-        names=_set(
-            "rt-reading-time reading-time read-time readtime post-read-time "
-            "reading-time-wrapper span-reading-time min-read"
-        ),
-        parts=_set("readingtime"),
     ),
     ElementRule(
         "author-box",
@@ -143,12 +135,6 @@ ELEMENT_RULES: tuple[ElementRule, ...] = (
             "ad ads adv advert adverts advertisement advertising adslot sponsored taboola outbrain"
         ),
         tags=_set("amp-ad amp-embed amp-sticky-ad"),
-    ),
-    ElementRule(
-        # WordPress's own comment markup only: elsewhere "comments" may be the page's
-        # content (forums), and trafilatura recognises comment sections itself.
-        "comments",
-        names=_set("comments-area comment-respond commentlist disqus_thread"),
     ),
     ElementRule(
         "category-tags",
