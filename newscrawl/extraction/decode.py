@@ -282,6 +282,13 @@ def _redecode(run: str) -> str | None:
         return None
 
 
+def _foreign_letter(char: str) -> bool:
+    """A character of a three-byte UTF-8 sequence that is not punctuation or a symbol
+    (which Western text double-encodes alone: "donâ€™t", "â‚¬5", a byte-order mark)."""
+    code = ord(char[0])
+    return 0x800 <= code < 0x10000 and not (0x2000 <= code < 0x2C00 or code >= 0xFE00)
+
+
 def repair_tree_mojibake(tree: _Element) -> None:
     """:func:`repair_mojibake` over the tree's text, for pages that write their
     double-encoded text as character references ("isn&acirc;&euro;&trade;t"): the text
@@ -291,13 +298,6 @@ def repair_tree_mojibake(tree: _Element) -> None:
             el.text = repair_mojibake(el.text)
         if el.tail and _MOJIBAKE.search(el.tail):
             el.tail = repair_mojibake(el.tail)
-
-
-def _foreign_letter(char: str) -> bool:
-    """A character of a three-byte UTF-8 sequence that is not punctuation or a symbol
-    (which Western text double-encodes alone: "donâ€™t", "â‚¬5", a byte-order mark)."""
-    code = ord(char[0])
-    return 0x800 <= code < 0x10000 and not (0x2000 <= code < 0x2C00 or code >= 0xFE00)
 
 
 def parse(text: str) -> HtmlElement:
