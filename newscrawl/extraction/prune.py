@@ -5,7 +5,7 @@ when it is hidden (``hidden``, ``display:none``, ``visibility:hidden``, unless a
 reader can open it: accordions, tabs), a closed ``<details>`` menu or a table of
 contents (in-page links that repeat the headings). Safety: an
 element that holds more than its rule's ``max_share`` of the page's words (most
-rules: ``MAX_SHARE``; comments, related lists: any), or the page's ``h1``, is kept:
+rules: ``MAX_SHARE``; related lists, consent dialogs: any), or the page's ``h1``, is kept:
 a stray ``social`` class on an article wrapper must not take the article with it.
 """
 

@@ -24,7 +24,7 @@ from lxml.etree import _Element
 
 from . import prune
 from .dom import fold_space, text_of
-from .rules import ELEMENT_RULES, LINE_RULES, ElementRule, LineRule
+from .rules import ARTICLE_TAGS, ELEMENT_RULES, LINE_RULES, ElementRule, LineRule
 from .text import WORD
 from .textfilter import line_rule
 from .thresholds import (
@@ -518,7 +518,6 @@ def _same_class(
 _NOT_STANDFIRST = _words(
     "nav aside footer form button figure figcaption label select option li td th a"
 )
-_ARTICLE_TAGS = ("article", "main")
 
 
 def _folded(text: str) -> str:
@@ -542,7 +541,7 @@ def standfirst(tree: _Element, paragraphs: list[str], description: str | None) -
     for el in leaf_blocks(tree):
         text = _folded(text_of(el))
         if text.startswith(first):  # (the body begins: a standfirst comes before it)
-            region = next((a for a in el.iterancestors() if a.tag in _ARTICLE_TAGS), None)
+            region = next((a for a in el.iterancestors() if a.tag in ARTICLE_TAGS), None)
             if found is None or (region is not None and region not in found.iterancestors()):
                 return None
             return text_of(found)

@@ -56,7 +56,7 @@ ARTICLE_TAGS = frozenset(("article", "main"))
 DIALOG_ROLES = frozenset(("dialog", "alertdialog"))
 
 
-#: Kinds of element whose own text may be prose: teasers, comments, notices, bios, notes,
+#: Kinds of element whose own text may be prose: teasers, notices, bios, notes,
 #: and the site's menus and banner (a mega menu describes each section). An element of
 #: any other kind that holds paragraphs of prose (``prune.holds_prose``) is not what
 #: its rule names (a share bar, an ad slot) but content with a stray class. (Hidden

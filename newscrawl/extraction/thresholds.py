@@ -55,7 +55,7 @@ HIDDEN_MAX_SHARE = 0.6
 #: A hidden element holding this share of the page's prose (and PRUNE_MIN_PROSE_WORDS)
 #: is the article shipped hidden behind a paywall's script: kept.
 HIDDEN_ARTICLE_SHARE = 0.8
-#: An element a rule of a prose kind (related, comments...) names, holding more than
+#: An element a rule of a prose kind (related, footnotes...) names, holding more than
 #: this share of the prose of the <article> or <main> it is in, is that article: kept.
 RULE_ARTICLE_SHARE = 0.5
 #: Class values or ids of more parts than this are slugs of headings, not widget names
