@@ -51,6 +51,7 @@ from .prepare import (
 from .prune import PRUNE_KINDS, prune
 from .recover import recover, standfirst
 from .rules import ELEMENT_RULES, LINE_RULES, ElementRule, LineRule
+from .scorer import trafilatura_body
 from .secondopinion import SecondOpinion
 from .sites import SiteRules, site_for
 from .templates import Block, Removal, TemplateRules, iter_blocks
@@ -135,18 +136,6 @@ def paragraphs_from_body(body: _Element | None) -> list[str]:
         visit(body)
         writer.end()
     return writer.paragraphs
-
-
-def _trafilatura_body(tree: HtmlElement, url: str | None) -> _Element | None:
-    doc = trafilatura.bare_extraction(
-        tree,
-        url=url,
-        include_comments=False,
-        include_tables=True,
-        with_metadata=False,
-        fast=False,
-    )
-    return getattr(doc, "body", None) if doc is not None else None
 
 
 def _drop_title(paragraphs: list[str], title: str | None) -> list[str]:
@@ -295,7 +284,7 @@ def step_score(page: Page) -> None:
         page.body = _container_body(page.container)
     else:
         page.source = "scorer"
-        page.body = _trafilatura_body(page.root(), page.url)
+        page.body = trafilatura_body(page.root(), page.url)
     page.paragraphs = paragraphs_from_body(page.body)
 
 
