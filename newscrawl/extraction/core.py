@@ -244,7 +244,8 @@ _WIDE_REFERENCE = re.compile(r"&#(?:[xX][0-9a-fA-F]{4,}|[0-9]{5,});")
 def step_cjk_line_breaks(page: Page) -> None:
     """Line breaks between Chinese or Japanese characters out (not on a page that
     writes none: the walk over the tree is most of this step's cost)."""
-    if HAS_CJK.search(page.text) or _WIDE_REFERENCE.search(page.text):
+    text = page.text
+    if (not text.isascii() and HAS_CJK.search(text)) or _WIDE_REFERENCE.search(text):
         join_cjk_line_breaks(page.root())
 
 

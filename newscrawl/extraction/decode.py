@@ -246,7 +246,7 @@ def repair_mojibake(text: str) -> str:
     as written. Correct text makes such runs too: Czech "těžké\u00a0– s" (é, a no-break
     space and a dash read as one UTF-8 sequence: "頖"), French "à\u00a0«". A page written
     double-encoded has its runs side by side, as many as its characters."""
-    if not _MOJIBAKE.search(text):
+    if text.isascii() or not _MOJIBAKE.search(text):
         return text
     pieces: list[str] = []
     done = 0  # (where the text copied so far ends)
