@@ -2,7 +2,8 @@
 
 Runs ``newscrawl extract`` on a set's pages twice, with and without site templates
 (templates are learned per host from all the set's pages of that host, as
-``newscrawl extract`` does), and scores both with the set's metric: all pages, and
+``newscrawl extract`` does; each page's URL is the set's ``url`` field, given with
+``--urls``), and scores both with the set's metric: all pages, and
 only the pages whose host has two or more pages in the set (the only ones templates
 can touch). Lists the pages whose F1 changed most.
 
@@ -28,9 +29,27 @@ sys.path.insert(0, str(REPO))
 from newscrawl.evaluation.metric import Scores, page_scores  # noqa: E402
 
 
-def extract(pages: Path, out: Path, templates: bool, jobs: int | None) -> dict[str, Any]:
+def url_list(set_dir: Path, gold: list[dict[str, Any]], into: Path) -> Path | None:
+    """The set's ``url`` fields as a ``--urls`` list (None when the set has none)."""
+    rows = [
+        {"path": str(set_dir / "pages" / f"{g['id']}.html.gz"), "url": g["url"]}
+        for g in gold
+        if str(g.get("url") or "").startswith(("http://", "https://"))
+    ]
+    if not rows:
+        return None
+    path = into / "urls.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def extract(
+    pages: Path, out: Path, templates: bool, jobs: int | None, urls: Path | None
+) -> dict[str, Any]:
     """Rows of ``newscrawl extract`` by page id (the file name without ``.html.gz``)."""
     command = [sys.executable, "-m", "newscrawl.cli", "extract", str(pages), "-o", str(out)]
+    if urls is not None:
+        command += ["--urls", str(urls)]
     command.append("--site-templates" if templates else "--no-site-templates")
     if jobs:
         command += ["-j", str(jobs)]
@@ -70,13 +89,19 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         out = args.keep or Path(tmp)
         out.mkdir(parents=True, exist_ok=True)
+        urls = url_list(set_dir.resolve(), gold, Path(tmp))
         runs = {
             on: extract(
-                set_dir / "pages", out / f"templates-{'on' if on else 'off'}.jsonl", on, args.jobs
+                set_dir / "pages",
+                out / f"templates-{'on' if on else 'off'}.jsonl",
+                on,
+                args.jobs,
+                urls,
             )
             for on in (False, True)
         }
-    # hosts as extraction saw them (the page's own canonical URL), as templates group them
+    # hosts as extraction saw them (the set's URL, else the page's canonical URL), as
+    # templates group them
     hosts = Counter(urlsplit(r.get("url") or "").hostname for r in runs[False].values())
     shared = [
         p

@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 
 from newscrawl.evaluation.pool import run_ordered
 from newscrawl.evaluation.runner import EXTRACTORS, evaluate_set, is_set, load_set, truncated
+from newscrawl.pageurls import UrlListError, mirror_url, read_url_list
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 PAGE_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
@@ -150,6 +151,30 @@ def _host(path: Path, url: str | None) -> str | None:
     return urlsplit(found).hostname if found else None
 
 
+def _given_urls(
+    paths: list[str], pages: list[Path], url: str | None, url_list: str | None
+) -> list[str | None]:
+    """Each page's URL from the command line: ``--url``, the ``--urls`` list, or a wget
+    mirror's layout under a folder named; None where the page's own markup must say it."""
+    if url:
+        return [url] * len(pages)
+    listed: dict[Path, str] = {}
+    if url_list:
+        try:
+            listed = read_url_list(Path(url_list))
+        except UrlListError as exc:
+            raise UsageError(str(exc)) from exc
+    folders = [Path(p) for p in paths if Path(p).is_dir()]
+    urls: list[str | None] = []
+    for page in pages:
+        found = listed.get(page.resolve())
+        for folder in folders if found is None else ():
+            if (found := mirror_url(page, folder)) is not None:
+                break
+        urls.append(found)
+    return urls
+
+
 def _extract_file(job: tuple[str, str | None, Any]) -> dict[str, Any]:
     """Worker side: one page file to its JSON row (an article or an error)."""
     from newscrawl.extraction import ExtractionError, extract_page
@@ -174,17 +199,17 @@ def _extract_failed(job: tuple[str, str | None, Any], reason: str, detail: str) 
 
 
 def _learn_templates(
-    pages: list[Path], url: str | None, workers: int, progress: Progress
+    pages: list[Path], urls: list[str | None], workers: int, progress: Progress
 ) -> list[Any]:
     """Each page's site-template rules, learned from all the inputs of its host. Hosts
     with fewer pages than a template block must recur on are decided first, from the
     pages' URLs alone, and never parsed for learning."""
     from newscrawl.extraction.templates import MIN_TEMPLATE_PAGES, SiteTemplate
 
-    hosts = [_host(page, url) for page in pages]
+    hosts = [_host(page, url) for page, url in zip(pages, urls, strict=True)]
     counts = Counter(h for h in hosts if h)
     learn = [i for i, h in enumerate(hosts) if h and counts[h] >= MIN_TEMPLATE_PAGES]
-    jobs = [(str(pages[i]), url) for i in learn]
+    jobs = [(str(pages[i]), urls[i]) for i in learn]
     models: dict[str, SiteTemplate] = {}
     observed = run_ordered(_observe, jobs, lambda *_: None, workers)
     for done, (i, blocks) in enumerate(zip(learn, observed, strict=True), 1):
@@ -202,6 +227,12 @@ def _args_extract(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("-o", "--output", help="write JSONL here (default: stdout)")
     parser.add_argument("--url", help="the page's URL (a single page only)")
+    parser.add_argument(
+        "--urls",
+        metavar="FILE",
+        help='the pages\' URLs: JSON lines of {"path", "url"}, or a CSV with path and url'
+        " columns (else a wget mirror's HOST/path layout, else each page's canonical link)",
+    )
     parser.add_argument(
         "-j", "--jobs", type=_positive_int, help="worker processes (default: all cores)"
     )
@@ -221,16 +252,19 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     pages = find_pages(args.paths)
     if args.url and len(pages) > 1:
         raise UsageError(f"--url applies to a single page ({len(pages)} given)")
+    if args.url and args.urls:
+        raise UsageError("give --url (one page) or --urls (a list), not both")
+    urls = _given_urls(args.paths, pages, args.url, args.urls)
     workers = args.jobs or os.cpu_count() or 1
     progress = Progress()
     rules: list[Any] = [None] * len(pages)
     if args.site_templates and len(pages) > 1:
-        rules = _learn_templates(pages, args.url, workers, progress)
+        rules = _learn_templates(pages, urls, workers, progress)
     try:
         out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
     except OSError as exc:
         raise UsageError(f"cannot write {args.output}: {exc.strerror}") from exc
-    jobs = [(str(page), args.url, r) for page, r in zip(pages, rules, strict=True)]
+    jobs = [(str(page), u, r) for page, u, r in zip(pages, urls, rules, strict=True)]
     failed = done = 0
     try:
         for row in run_ordered(_extract_file, jobs, _extract_failed, workers, args.timeout):

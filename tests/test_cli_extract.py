@@ -235,8 +235,139 @@ def test_template_learning_skips_hosts_with_too_few_pages(
     log = tmp_path / "observed.log"
     monkeypatch.setenv("OBSERVED_LOG", str(log))
     monkeypatch.setattr(cli, "_observe", _logged_observe)
-    rules = cli._learn_templates(pages, None, 1, Progress(io.StringIO()))
+    rules = cli._learn_templates(pages, [None] * len(pages), 1, Progress(io.StringIO()))
     observed = sorted(log.read_text().split())
     assert observed == sorted(p.name for p in pages if p.name.startswith("big"))
     assert [r is None for r in rules] == [p.name.startswith("small") for p in pages]
     assert all(r.texts for r in rules if r is not None)  # (the promo line recurs)
+
+
+# -- page URLs: --urls lists and wget mirrors --------------------------------------------
+CONTRIBUTOR = "The writer is a contributor to Coast News. The opinions expressed are theirs."
+NAMES = ("alpha", "bravo", "charlie", "delta", "echo", "foxtrot")
+
+
+def bare_page(name: str) -> str:
+    """A story with no canonical link or og:url, ending in the site's recurring line."""
+    return (
+        f"<html><head><title>The {name} story</title></head><body><article>"
+        f"<h1>The {name} story of the harbour</h1>"
+        f"<p>The {name} paragraph: the harbour plan was debated at length by the {name} "
+        "council on Tuesday evening, with residents and traders.</p>"
+        f"<p>Then the {name} council agreed to publish the full report, with its costs "
+        f"and its timetable, next week in {name} town.</p><p>{CONTRIBUTOR}</p>"
+        "</article></body></html>"
+    )
+
+
+def test_a_url_list_gives_pages_their_site_and_its_template(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without URLs the pages belong to no site and the recurring line stays; with a
+    JSON-lines list (paths relative to the list) they are one site's and it goes."""
+    for name in NAMES:
+        (tmp_path / f"{name}.html").write_text(bare_page(name))
+    urls = tmp_path / "urls.jsonl"
+    urls.write_text(
+        "".join(
+            json.dumps({"path": f"{n}.html", "url": f"https://coast.example/2024/{n}/"}) + "\n"
+            for n in NAMES
+        )
+    )
+    _, plain, _ = run(["extract", str(tmp_path), "-j", "1"], capsys)
+    assert all(r["url"] is None and CONTRIBUTOR in r["text"] for r in plain)
+    code, rows, err = run(["extract", str(tmp_path), "-j", "1", "--urls", str(urls)], capsys)
+    assert code == 0, err
+    assert [r["url"] for r in rows] == [f"https://coast.example/2024/{n}/" for n in sorted(NAMES)]
+    assert all(CONTRIBUTOR not in r["text"] and "harbour plan" in r["text"] for r in rows)
+    assert all(r["removed"].get("template:recurring-text") for r in rows)
+
+
+def test_a_csv_url_list_with_paths_from_the_current_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for name in NAMES[:2]:
+        (pages / f"{name}.html").write_text(bare_page(name))
+    listing = tmp_path / "lists" / "urls.csv"
+    listing.parent.mkdir()
+    listing.write_text(
+        "url,path\n" + "".join(f"https://coast.example/{n}/,pages/{n}.html\n" for n in NAMES[:2])
+    )
+    monkeypatch.chdir(tmp_path)
+    code, rows, _ = run(["extract", "pages", "--urls", str(listing)], capsys)
+    assert code == 0
+    assert [r["url"] for r in rows] == [f"https://coast.example/{n}/" for n in NAMES[:2]]
+
+
+def test_a_wget_mirror_names_each_pages_url(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``HOST/path/index.html`` and ``HOST/path.html`` under the folder given are the
+    pages' URLs, so the site's template is learned from the mirror alone."""
+    mirror = tmp_path / "mirror"
+    for n, name in enumerate(NAMES):
+        page = (
+            mirror / "coast.example" / "2024" / name / "index.html"
+            if n % 2
+            else mirror / "coast.example" / "news" / f"{name}.html"
+        )
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(bare_page(name))
+    code, rows, _ = run(["extract", str(mirror), "-j", "1"], capsys)
+    assert code == 0
+    urls = {Path(r["source"]).parent.name + "/" + Path(r["source"]).name: r["url"] for r in rows}
+    assert urls["bravo/index.html"] == "https://coast.example/2024/bravo/"
+    assert urls["news/alpha.html"] == "https://coast.example/news/alpha.html"
+    assert all(CONTRIBUTOR not in r["text"] for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("relative", "url"),
+    [
+        ("news.example/a/b.html", "https://news.example/a/b.html"),
+        ("news.example/a/index.html", "https://news.example/a/"),
+        ("News.Example:8080/index.htm", "https://news.example:8080/"),
+        ("127.0.0.1+8080/x/y.html.gz", "https://127.0.0.1:8080/x/y.html"),
+        ("news.example/a b.html", "https://news.example/a%20b.html"),
+        ("pages/a.html", None),  # (no host-like first folder)
+        ("v1.2/a.html", None),
+        ("a.html", None),
+    ],
+)
+def test_mirror_urls(relative: str, url: str | None) -> None:
+    from newscrawl.pageurls import mirror_url
+
+    assert mirror_url(Path("/m") / relative, Path("/m")) == url
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"path": "a.html", "url": "https://x.example/a"}\nnot json\n', "urls.txt:2: not JSON"),
+        ('{"path": "a.html"}\n', 'urls.txt:1: needs "path" and "url"'),
+        ('{"path": "a.html", "url": "ftp://x.example/a"}\n', "not an http(s) URL"),
+        ("file,address\na.html,https://x.example/a\n", "needs a header with path and url"),
+    ],
+)
+def test_a_bad_url_list_is_one_clear_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, message: str
+) -> None:
+    (tmp_path / "a.html").write_text(bare_page("alpha"))
+    (tmp_path / "urls.txt").write_text(content)
+    code = main(["extract", str(tmp_path / "a.html"), "--urls", str(tmp_path / "urls.txt")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert message in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_url_and_urls_together_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.html").write_text(bare_page("alpha"))
+    (tmp_path / "u.jsonl").write_text("")
+    args = ["extract", str(tmp_path / "a.html"), "--url", "https://x.example/", "--urls"]
+    assert main([*args, str(tmp_path / "u.jsonl")]) == 2
+    assert "not both" in capsys.readouterr().err
