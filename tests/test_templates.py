@@ -172,3 +172,59 @@ def test_extraction_after_template_removal_keeps_the_page_structure() -> None:
     for paragraph in article_paragraphs(99):
         assert paragraph in article.text
     assert "More from GQN" not in article.text
+
+
+def labelled_page(i: int) -> str:
+    """A story with a fixed label before a changing link, a corrections line ending in a
+    changing number, a line of links standing alone, and a product-like fact list whose
+    labels recur too (content: list items are never label template)."""
+    paragraphs = "".join(f"<p>{p}</p>" for p in article_paragraphs(i))
+    topic = TOPICS[i % len(TOPICS)]
+    return (
+        f"<html><body><div class='wrap'><h1>Story {i}</h1><div class='content'>{paragraphs}"
+        f"<p><strong>Tonight on our radio show:</strong> <a href='{HOST}/radio/{i}/'>the {topic}"
+        f" debate</a></p><p>Corrections and clarifications: file {1000 + i * 37}</p>"
+        f"<ul class='facts'><li><b>Length:</b> {i * 3} km of {topic} road</li></ul></div>"
+        f"<nobr><a href='{HOST}/news'>News Headlines</a> | <a href='{HOST}/more'>More From "
+        f"GQN</a> | <a href='{HOST}/special'>Special Reports</a></nobr></div></body></html>"
+    )
+
+
+def test_a_fixed_label_before_a_changing_link_or_number_is_template() -> None:
+    model = learn([labelled_page(i) for i in range(12)])
+    text, rules = pruned_text(model, labelled_page(99))
+    for paragraph in article_paragraphs(99):
+        assert paragraph in text
+    assert "radio show" not in text and "the library debate" not in text
+    assert "Corrections and clarifications" not in text
+    assert "News Headlines" not in text  # (a line of links on its own)
+    assert "Length: 297 km" in text  # (a list item's label is content)
+    assert "recurring-label" in rules  # (the corrections line, digits folded, is recurring text)
+
+
+def test_a_recurring_label_explains_itself_and_survives_a_json_round_trip() -> None:
+    model = learn([labelled_page(i) for i in range(12)])
+    root = lxml_html.document_fromstring(labelled_page(99))
+    removals = model.rules().prune(root, f"{HOST}/post-99/")
+    radio = next(r for r in removals if "radio show" in r.text)
+    assert radio.rule == "recurring-label"
+    assert radio.evidence == "same leading words at this place on 12/12 pages"
+    assert SiteTemplate.from_json(model.to_json()).rules() == model.rules()
+
+
+def test_a_label_whose_text_never_changes_is_recurring_text_and_a_paragraph_is_no_label() -> None:
+    """What follows the label must change (else it is recurring text), and a paragraph
+    that starts with a label is article prose, however often the label recurs."""
+
+    def page_with(i: int) -> str:
+        story = article_paragraphs(i)
+        return (
+            f"<html><body><div class='content'><p>Update: {story[0]}</p><p>{story[1]}</p>"
+            "<p><b>Follow us:</b> on the radio</p></div></body></html>"
+        )
+
+    model = learn([page_with(i) for i in range(12)])
+    assert model.rules().labels == {}
+    text, rules = pruned_text(model, page_with(99))
+    assert rules == ["recurring-text"]
+    assert "Update: " + article_paragraphs(99)[0] in text and "Follow us" not in text

@@ -20,7 +20,11 @@ Two kinds of evidence make a block template:
   a few articles never qualifies;
 - **recurring link list**: a block at a path seen on that many pages, nearly
   always made of links, whose text changes from page to page (cards linking
-  to other posts of the site), and that is link-dominated on this page too.
+  to other posts of the site), and that is link-dominated on this page too;
+- **recurring label**: a short block that starts with the same label at the same
+  path on that many pages ("Tonight on our radio show:", a leading ``<strong>``)
+  and goes on with a few words, a number or links that change from page to page
+  (never a list item, a table cell or a definition: spec sheets are content).
 
 Safety: a page never loses more than ``max_removed_share`` of its words to
 template rules (else nothing is removed and the page is marked), and blocks
@@ -43,7 +47,13 @@ from lxml.etree import _Element
 from .decode import decode, parse
 from .dom import drop
 from .text import WORD
-from .thresholds import KEY_MAX_WORDS, MIN_TEMPLATE_PAGES
+from .thresholds import (
+    KEY_MAX_WORDS,
+    LABEL_MAX_BLOCK_WORDS,
+    LABEL_MAX_REST_WORDS,
+    LABEL_MAX_WORDS,
+    MIN_TEMPLATE_PAGES,
+)
 
 #: Elements that are blocks whether or not they carry a class.
 BLOCK_TAGS = frozenset(
@@ -80,6 +90,13 @@ SKIP_TAGS = frozenset(["script", "style", "noscript", "template", "svg", "head"]
 #: Plain lxml elements (lxml.html's element classes make every traversal slower).
 
 _DIGITS = re.compile(r"\d+")
+#: Inline elements that write a block's leading label.
+LABEL_TAGS = frozenset(("strong", "b", "em", "i", "span", "label", "small", "u"))
+#: Blocks whose label is content: lists, list items, tables, cells and definitions (a
+#: product's spec sheet, a fact box), and anything inside or around them.
+_NOT_LABELLED = frozenset(("ul", "ol", "li", "td", "th", "tr", "dt", "dd", "table", "dl"))
+#: A label written in the text: its first words, up to a colon or a bar.
+_TEXT_LABEL = re.compile(r"\s*([^:|\n]{1,80}?[:|])\s")
 _WS = re.compile(r"\s+")
 _LETTER = re.compile(r"[^\W\d_]")
 
@@ -90,7 +107,11 @@ def normalise(text: str) -> str:
 
 
 def text_key(text: str) -> str:
-    return hashlib.blake2b(normalise(text).encode("utf-8"), digest_size=8).hexdigest()
+    return _hash(normalise(text))
+
+
+def _hash(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
 
 
 def _step(el: _Element) -> str:
@@ -107,6 +128,8 @@ class Block:
     words: int  # words of its text
     link_words: int  # words inside links
     own_links: int  # links to other pages of the same host
+    label: str = ""  # key of its path and leading label, when it is a short labelled block
+    variant: str = ""  # ... and of its whole text as written (digits kept), to see it change
 
 
 def _is_block(el: _Element) -> bool:
@@ -215,12 +238,64 @@ def iter_blocks(root: _Element, url: str | None = None) -> Iterator[tuple[_Eleme
             in_code.add(el)
         block = _is_block(el)
         paths[el] = f"{parent_path}>{_step(el)}" if block else parent_path
-        if not block or el is start:
+        if el is start:
             continue
+        if not block:
+            if not _stands_alone(el, words[el], links[el]):
+                continue
+            # (a line of its own: described as a block, its descendants' paths unchanged)
+            block_path = f"{parent_path}>{_step(el)}"
+        else:
+            block_path = paths[el]
         w = words[el]
         text = _text(el) if 0 < w <= KEY_MAX_WORDS and not _is_token(el, in_code) else ""
         key = text_key(text) if _mostly_words(text) else ""
-        yield el, Block(paths[el], key, w, links[el], own[el])
+        label = _label_key(el, block_path, text, w, links[el]) if text else ""
+        variant = _hash(" ".join(text.casefold().split())) if label else ""
+        yield el, Block(block_path, key, w, links[el], own[el], label, variant)
+
+
+def _stands_alone(el: _Element, words: int, link_words: int) -> bool:
+    """Is the inline element ``el`` a line of links of its own: mostly links, with no
+    text around it in its parent (a ``<nobr>`` of "News | More | Reports" between blocks),
+    so never part of a sentence?"""
+    if not isinstance(el.tag, str) or el.tag == "a" or words < 2 or link_words < 0.6 * words:
+        return False
+    prev = el.getprevious()
+    parent = el.getparent()
+    before = prev.tail if prev is not None else parent.text if parent is not None else None
+    return not (before and before.strip()) and not (el.tail and el.tail.strip())
+
+
+def _leading_label(el: _Element, text: str) -> str | None:
+    """The label ``el``'s text starts with: a leading inline element's text (``<strong>``,
+    ``<b>``...) or the words before a colon or a bar; None without one."""
+    first = el[0] if len(el) else None
+    if first is not None and first.tag in LABEL_TAGS and not (el.text or "").strip():
+        label = _text(first)
+        if label.strip():
+            return label
+    match = _TEXT_LABEL.match(text)
+    return match.group(1) if match else None
+
+
+def _label_key(el: _Element, path: str, text: str, words: int, link_words: int) -> str:
+    """The key of ``el``'s path and leading label when ``el`` is a short labelled block
+    (a label of a few words, then a few words, a number or links), else ""."""
+    if words > LABEL_MAX_BLOCK_WORDS or next(el.iter(*_NOT_LABELLED), None) is not None:
+        return ""  # (a list, a table or a definition, or one of their parts)
+    if any(a.tag in _NOT_LABELLED for a in el.iterancestors()):
+        return ""
+    label = _leading_label(el, text)
+    if label is None:
+        return ""
+    label_words = _count(label)
+    rest = words - label_words
+    if not 0 < label_words <= LABEL_MAX_WORDS or rest <= 0:
+        return ""
+    if rest > LABEL_MAX_REST_WORDS and link_words < 0.6 * rest:
+        return ""
+    return text_key(f"{path}\x00{label}")
 
 
 def page_blocks(page: str | bytes | _Element, url: str | None = None) -> list[Block]:
@@ -241,7 +316,7 @@ class PathStats:
 class Removal:
     """One block removed by a template rule, with the evidence."""
 
-    rule: str  # "recurring-text" or "recurring-link-list"
+    rule: str  # "recurring-text", "recurring-link-list" or "recurring-label"
     path: str
     evidence: str
     text: str  # the start of the removed text
@@ -255,13 +330,14 @@ class TemplateRules:
     texts: dict[str, int]  # text key -> pages it occurs on
     link_lists: dict[str, int]  # path -> pages where it is a link list
     pages: int  # pages the rules were learned from
+    labels: dict[str, int] = field(default_factory=dict)  # label key -> pages
     link_density: float = 0.6
     min_own_links: int = 3
     max_removed_share: float = 0.6
     max_list_share: float = 0.4
 
     def __bool__(self) -> bool:
-        return bool(self.texts or self.link_lists)
+        return bool(self.texts or self.link_lists or self.labels)
 
     def prune(
         self,
@@ -321,6 +397,14 @@ class TemplateRules:
                 f"same text on {seen}/{self.pages} pages",
                 _preview(el),
             )
+        labelled = self.labels.get(block.label) if block.label else None
+        if labelled is not None:
+            return Removal(
+                "recurring-label",
+                block.path,
+                f"same leading words at this place on {labelled}/{self.pages} pages",
+                _preview(el),
+            )
         lists = self.link_lists.get(block.path)
         if (
             lists is not None
@@ -364,6 +448,9 @@ class SiteTemplate:
         self.pages = 0
         self.texts: dict[str, int] = {}
         self.paths: dict[str, PathStats] = {}
+        #: label key -> pages it occurs on, and a few of the texts it leads (to see
+        #: that what follows it changes)
+        self.labels: dict[str, PathStats] = {}
 
     @property
     def threshold(self) -> int:
@@ -375,9 +462,12 @@ class SiteTemplate:
         self.pages += 1
         keys: set[str] = set()
         paths: dict[str, bool] = {}
+        labels: dict[str, str] = {}
         for b in blocks:
             if b.key:
                 keys.add(b.key)
+            if b.label:
+                labels.setdefault(b.label, b.variant)
             heavy = (
                 b.words > 0
                 and b.own_links >= self.min_own_links
@@ -396,12 +486,19 @@ class SiteTemplate:
             stats = self.paths.setdefault(path, PathStats())
             stats.pages += 1
             stats.link_heavy += heavy
+        for label, key in labels.items():
+            stats = self.labels.setdefault(label, PathStats())
+            stats.pages += 1
+            if len(stats.texts) < 8:
+                stats.texts.add(key)
         self._bound()
 
     def _bound(self) -> None:
         """Forget one-off texts (article paragraphs) once the table is large."""
         if len(self.texts) > self.max_keys:
             self.texts = {k: n for k, n in self.texts.items() if n > 1}
+        if len(self.labels) > self.max_keys:
+            self.labels = {k: s for k, s in self.labels.items() if s.pages > 1}
 
     def rules(self) -> TemplateRules:
         need = self.threshold
@@ -411,11 +508,16 @@ class SiteTemplate:
             for path, s in self.paths.items()
             if s.link_heavy >= need and s.link_heavy >= 0.8 * s.pages and len(s.texts) > 1
         }
+        # (a label whose whole text recurs is recurring text already)
+        labels = {
+            key: s.pages for key, s in self.labels.items() if s.pages >= need and len(s.texts) > 1
+        }
         return TemplateRules(
             self.host,
             texts,
             lists,
             self.pages,
+            labels=labels,
             link_density=self.link_density,
             min_own_links=self.min_own_links,
         )
@@ -430,6 +532,7 @@ class SiteTemplate:
                 "paths": {
                     p: [s.pages, s.link_heavy, sorted(s.texts)] for p, s in self.paths.items()
                 },
+                "labels": {k: [s.pages, sorted(s.texts)] for k, s in self.labels.items()},
             }
         )
 
@@ -441,5 +544,8 @@ class SiteTemplate:
         model.texts = {k: int(v) for k, v in raw["texts"].items()}
         model.paths = {
             p: PathStats(int(v[0]), int(v[1]), set(v[2])) for p, v in raw["paths"].items()
+        }
+        model.labels = {  # (absent from models stored before labels were learned)
+            k: PathStats(int(v[0]), 0, set(v[1])) for k, v in raw.get("labels", {}).items()
         }
         return model

@@ -35,6 +35,13 @@ KEY_MAX_WORDS = 400
 #: A block is template when it recurs on at least this many of a site's pages: a site
 #: with fewer pages is not learned at all.
 MIN_TEMPLATE_PAGES = 5
+#: A recurring label ("Tonight on our radio show:", a leading <strong>) is this many words
+#: at most; what follows it changes from page to page and is at most
+#: ``LABEL_MAX_REST_WORDS`` words, or links: a fixed label plus a link or a number.
+LABEL_MAX_WORDS = 8
+LABEL_MAX_REST_WORDS = 12
+#: Longer blocks are never "label plus changing part" (a paragraph that starts "Update:").
+LABEL_MAX_BLOCK_WORDS = 40
 
 # -- prepare (prepare.py): browser-like repairs
 
