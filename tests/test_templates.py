@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 
 from lxml import html as lxml_html
 
@@ -49,6 +50,12 @@ def learn(pages: list[str]) -> SiteTemplate:
     for i, html in enumerate(pages):
         model.observe(page_blocks(html, f"{HOST}/post-{i}/"))
     return model
+
+
+def learned_and_pruned(make: Callable[[int], str], pages: int = 12) -> tuple[str, list[str]]:
+    """The text of page 99 of a site and the rules that pruned it, learned from ``pages``
+    others made by ``make``."""
+    return pruned_text(learn([make(i) for i in range(pages)]), make(99))
 
 
 def pruned_text(model: SiteTemplate, html: str, i: int = 99) -> tuple[str, list[str]]:
@@ -122,8 +129,7 @@ def test_numbers_and_words_of_running_text_are_not_template() -> None:
             f'<div class="votes">{i * 7}</div></div></body></html>'
         )
 
-    model = learn([page_with(i) for i in range(12)])
-    text, rules = pruned_text(model, page_with(99))
+    text, rules = learned_and_pruned(page_with)
     assert rules == []
     assert "important" in text and "if x: return" in text and "693" in text
 
@@ -228,3 +234,54 @@ def test_a_label_whose_text_never_changes_is_recurring_text_and_a_paragraph_is_n
     text, rules = pruned_text(model, page_with(99))
     assert rules == ["recurring-text"]
     assert "Update: " + article_paragraphs(99)[0] in text and "Follow us" not in text
+
+
+UNITS = ("hour", "day", "week", "month", "year", "shift")
+
+
+def test_a_records_numbered_fields_are_content() -> None:
+    """A job ad's "Expected salary: $19 - 22 per hour" recurs as label plus number, but
+    beside "Company: ..." it is a field of the page's own record."""
+
+    def page_with(i: int) -> str:
+        story = article_paragraphs(i)
+        return (
+            f"<html><body><div class='content'><p>{story[0]}</p>"
+            f"<p><strong>Company:</strong> {TOPICS[i % 14].title()} Supplies of the coast</p>"
+            f"<p><strong>Expected salary:</strong> ${20 + i} - {30 + i} per {UNITS[i % 6]}</p>"
+            f"<p>{story[1]}</p></div></body></html>"
+        )
+
+    text, rules = learned_and_pruned(page_with)
+    assert rules == [] and "Expected salary: $119 - 129 per month" in text
+
+
+def test_template_lines_leave_the_article_and_a_short_part_alone_stays() -> None:
+    """A template block's whole text goes; so do its parts of four words or more, and
+    shorter parts next to each other (a menu's items), also written as one line; a short
+    part on its own ("error", a heading of the article and a link of the sidebar) stays."""
+    from newscrawl.extraction.templates import TemplateLines
+
+    box = lxml_html.fragment_fromstring(
+        "<div class='side'><h4>Reference</h4><ul><li><a href='/e'>error</a></li>"
+        "<li><a href='/m'>message</a></li><li><a href='/s'>Sports</a></li>"
+        "<li><a href='/n'>News of the day and more</a></li></ul>"
+        "<p>Get the app for alerts <a href='/more'>more &gt;</a></p></div>"
+    )
+    lines = TemplateLines.of([box])
+    article = [
+        "The council met on Tuesday.",
+        "error",
+        "The error event fires when the connection closes with an error.",
+        "Sports",
+        "message",
+        "News of the day and more",
+        "Get the app for alerts more >",
+        "Reference",
+    ]
+    assert lines.kept(article) == [
+        "The council met on Tuesday.",
+        "error",
+        "The error event fires when the connection closes with an error.",
+        "Reference",  # (a heading: a section title is never a template line)
+    ]

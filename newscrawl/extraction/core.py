@@ -54,7 +54,7 @@ from .rules import ELEMENT_RULES, LINE_RULES, ElementRule, LineRule
 from .scorer import trafilatura_body
 from .secondopinion import SecondOpinion
 from .sites import SiteRules, site_for
-from .templates import Block, Removal, TemplateRules, iter_blocks
+from .templates import Block, Removal, TemplateLines, TemplateRules, iter_blocks
 from .text import is_prose
 from .textfilter import cut_read_next, drop_repeated_runs, filter_paragraphs
 
@@ -162,6 +162,7 @@ class Page:
     observe: bool = False  # describe the page's blocks for the site's template model
     blocks: list[Block] | None = None
     removals: list[Removal] = field(default_factory=list)
+    template_lines: TemplateLines | None = None  # the lines of its template blocks
     element_rules: tuple[ElementRule, ...] = ELEMENT_RULES
     line_rules: tuple[LineRule, ...] = LINE_RULES
     text: str = ""
@@ -211,16 +212,33 @@ def step_parse(page: Page) -> None:
 
 
 def step_template(page: Page) -> None:
-    """The site's template blocks out of the tree (and the page's blocks described for
-    the site's model, when observing): before anything reads the page."""
+    """The site's template blocks found (and the page's blocks described for the site's
+    model, when observing): before anything changes the page. They stay in the tree and
+    their lines leave the article last (``template-lines``): taken out before scoring,
+    they would change the scorer's pick and hide the headings generic rules find boxes
+    by ("Recommended for you")."""
     if page.template is None and not page.observe:
         return
     pairs = list(iter_blocks(page.root(), page.url))
     if page.observe:
         page.blocks = [block for _, block in pairs]
     if page.template:
-        page.removals = page.template.prune(page.root(), page.url, pairs)
+        chosen = page.template.select(page.root(), page.url, pairs)
+        page.removals = [removal for _, removal in chosen]
         page.removed.update(f"template:{removal.rule}" for removal in page.removals)
+        page.template_lines = TemplateLines.of(el for el, _ in chosen)
+
+
+def step_template_lines(page: Page) -> None:
+    """The lines of the site's template blocks out of the article, but for a product
+    page's (a shop's product pages share their sections: their content)."""
+    article = page.result()
+    if not page.template_lines or article.page_type == "product":
+        return
+    paragraphs = article.paragraphs
+    kept = page.template_lines.kept(paragraphs)
+    if kept and len(kept) < len(paragraphs):
+        article.text = "\n\n".join(kept)
 
 
 def step_metadata(page: Page) -> None:
@@ -405,6 +423,7 @@ STEPS: tuple[Step, ...] = (
     Step("widen", step_widen),
     Step("read-next", step_read_next),
     Step("date-in-text", step_date_in_text),
+    Step("template-lines", step_template_lines),
 )
 #: Parts of a step that can be turned off on their own.
 SUB_STEPS = ("unmark-wrappers", "unmark-item-groups", "trim-tail")

@@ -10,8 +10,9 @@ ads). A crawl sees many pages of one site, so it can learn them:
 - :class:`SiteTemplate` accumulates, per host, on how many distinct pages
   each text key and each path occurs, and how link-heavy the path is;
 - :meth:`SiteTemplate.rules` turns that into :class:`TemplateRules`, a small
-  picklable object that prunes a page's tree (:meth:`TemplateRules.prune`)
-  and says why it removed each block.
+  picklable object that finds a page's template blocks (:meth:`TemplateRules.select`)
+  and says why each is one; the extraction takes their lines out of the article
+  (:class:`TemplateLines`), after its other steps.
 
 Two kinds of evidence make a block template:
 
@@ -23,8 +24,8 @@ Two kinds of evidence make a block template:
   to other posts of the site), and that is link-dominated on this page too;
 - **recurring label**: a short block that starts with the same label at the same
   path on that many pages ("Tonight on our radio show:", a leading ``<strong>``)
-  and goes on with a few words, a number or links that change from page to page
-  (never a list item, a table cell or a definition: spec sheets are content).
+  and goes on with links or a number that change from page to page (never a list
+  item, a table cell, a definition or a field among others: records are content).
 
 Safety: a page never loses more than ``max_removed_share`` of its words to
 template rules (else nothing is removed and the page is marked), and blocks
@@ -53,6 +54,8 @@ from .thresholds import (
     LABEL_MAX_REST_WORDS,
     LABEL_MAX_WORDS,
     MIN_TEMPLATE_PAGES,
+    TEMPLATE_PART_MIN_WORDS,
+    TEMPLATE_PIECED_MAX_CHARS,
 )
 
 #: Elements that are blocks whether or not they carry a class.
@@ -281,7 +284,8 @@ def _leading_label(el: _Element, text: str) -> str | None:
 
 def _label_key(el: _Element, path: str, text: str, words: int, link_words: int) -> str:
     """The key of ``el``'s path and leading label when ``el`` is a short labelled block
-    (a label of a few words, then a few words, a number or links), else ""."""
+    (a label of a few words, then links or a number), else "". A label before words is
+    a field of the page's own ("Job title: Customer Service Representative")."""
     if words > LABEL_MAX_BLOCK_WORDS or next(el.iter(*_NOT_LABELLED), None) is not None:
         return ""  # (a list, a table or a definition, or one of their parts)
     if any(a.tag in _NOT_LABELLED for a in el.iterancestors()):
@@ -293,9 +297,30 @@ def _label_key(el: _Element, path: str, text: str, words: int, link_words: int) 
     rest = words - label_words
     if not 0 < label_words <= LABEL_MAX_WORDS or rest <= 0:
         return ""
-    if rest > LABEL_MAX_REST_WORDS and link_words < 0.6 * rest:
+    if link_words >= 0.6 * rest:
+        return text_key(f"{path}\x00{label}")  # (a label before links)
+    after = text.split(label, 1)[-1]
+    if rest > LABEL_MAX_REST_WORDS or not after.strip() or _mostly_words(after):
         return ""
-    return text_key(f"{path}\x00{label}")
+    if _in_record(el):
+        return ""
+    return text_key(f"{path}\x00{label}")  # (a label before a number)
+
+
+def _in_record(el: _Element) -> bool:
+    """Is ``el`` a field of a record: has it a sibling that is a label before words
+    ("Company: Summit Insurance Group" beside "Expected salary: $19 - 22 per hour")?"""
+    parent = el.getparent()
+    for sibling in parent if parent is not None else ():
+        if sibling is el or not isinstance(sibling.tag, str):
+            continue
+        text = _text(sibling)
+        if not text or _count(text) > LABEL_MAX_BLOCK_WORDS:
+            continue
+        label = _leading_label(sibling, text)
+        if label is not None and _mostly_words(text.split(label, 1)[-1]):
+            return True
+    return False
 
 
 def page_blocks(page: str | bytes | _Element, url: str | None = None) -> list[Block]:
@@ -349,6 +374,19 @@ class TemplateRules:
 
         ``blocks``: the page's :func:`iter_blocks`, when already computed.
         """
+        chosen = self.select(root, url, blocks)
+        for el, _ in chosen:
+            drop(el)
+        return [removal for _, removal in chosen]
+
+    def select(
+        self,
+        root: _Element,
+        url: str | None = None,
+        blocks: list[tuple[_Element, Block]] | None = None,
+    ) -> list[tuple[_Element, Removal]]:
+        """The template blocks of a page's tree, outermost first, each with why (none
+        when they would take more than ``max_removed_share`` of the page)."""
         body = root.find(".//body")
         total = _count(_text(body if body is not None else root)) or 1
         chosen: list[tuple[_Element, Removal, int]] = []
@@ -366,9 +404,7 @@ class TemplateRules:
         removed_words = sum(words for _, _, words in chosen)
         if removed_words > self.max_removed_share * total:
             return []
-        for el, _, _ in chosen:
-            drop(el)
-        return [removal for _, removal, _ in chosen]
+        return [(el, removal) for el, removal, _ in chosen]
 
     def _keep_main_lists(
         self, chosen: list[tuple[_Element, Removal, int]], total: int
@@ -549,3 +585,83 @@ class SiteTemplate:
             k: PathStats(int(v[0]), 0, set(v[1])) for k, v in raw.get("labels", {}).items()
         }
         return model
+
+
+def line_key(text: str) -> str:
+    """A line as the extraction may write it: case, digits and all spaces folded
+    (inline elements may join with or without a space)."""
+    return _WS.sub("", _DIGITS.sub("0", text.casefold()))
+
+
+_HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+
+
+def _section_title(el: _Element, text: str) -> bool:
+    """A heading or a label ("Condition:"): a shop's product pages share their section
+    titles, which are their content."""
+    return el.tag in _HEADINGS or text.rstrip().endswith(":")
+
+
+@dataclass
+class TemplateLines:
+    """The lines a page's template blocks could give the article: each block's whole
+    text, and the texts of its parts (blocks and links inside it). Section titles are
+    not among them."""
+
+    whole: set[str] = field(default_factory=set)
+    parts: set[str] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, elements: Iterable[_Element]) -> TemplateLines:
+        lines = cls()
+        for el in elements:
+            text = _text(el)
+            if text.strip() and not _section_title(el, text):
+                lines.whole.add(line_key(text))
+            for node in el.iterdescendants():
+                if isinstance(node.tag, str) and (_is_block(node) or node.tag == "a"):
+                    part = _text(node)
+                    if part.strip() and not _section_title(node, part):
+                        lines.parts.add(line_key(part))
+        return lines
+
+    def __bool__(self) -> bool:
+        return bool(self.whole or self.parts)
+
+    def kept(self, paragraphs: list[str]) -> list[str]:
+        """``paragraphs`` without the template's lines: a whole block's text, a part of
+        ``TEMPLATE_PART_MIN_WORDS`` words, or a shorter part next to another (a menu's
+        items), also when pieced together of parts."""
+        keys = [line_key(p) for p in paragraphs]
+        whole = [k in self.whole for k in keys]
+        part = [w or self._pieced(k) for w, k in zip(whole, keys, strict=True)]
+        return [
+            p
+            for i, p in enumerate(paragraphs)
+            if not (
+                whole[i]
+                or (
+                    part[i]
+                    and (
+                        _count(p) >= TEMPLATE_PART_MIN_WORDS
+                        or any(part[max(i - 1, 0) : i])
+                        or any(part[i + 1 : i + 2])
+                    )
+                )
+            )
+        ]
+
+    def _pieced(self, line: str) -> bool:
+        """Is ``line`` (a :func:`line_key`) written of parts, one after another? Only
+        short lines: prose is never pieced together."""
+        if line in self.parts:
+            return True
+        if len(line) > TEMPLATE_PIECED_MAX_CHARS:
+            return False
+        ends = [True] + [False] * len(line)  # ends[i]: line[:i] is written of parts
+        for i in range(len(line)):
+            if ends[i]:
+                for j in range(i + 2, len(line) + 1):
+                    if not ends[j] and line[i:j] in self.parts:
+                        ends[j] = True
+        return ends[-1]

@@ -36,12 +36,19 @@ KEY_MAX_WORDS = 400
 #: with fewer pages is not learned at all.
 MIN_TEMPLATE_PAGES = 5
 #: A recurring label ("Tonight on our radio show:", a leading <strong>) is this many words
-#: at most; what follows it changes from page to page and is at most
-#: ``LABEL_MAX_REST_WORDS`` words, or links: a fixed label plus a link or a number.
+#: at most; what follows it changes from page to page: links, or a number of at most
+#: ``LABEL_MAX_REST_WORDS`` words ("file 2024-117").
 LABEL_MAX_WORDS = 8
 LABEL_MAX_REST_WORDS = 12
 #: Longer blocks are never "label plus changing part" (a paragraph that starts "Update:").
 LABEL_MAX_BLOCK_WORDS = 40
+#: A line of the article that is only a part of a template block ("Sports" of a menu) is
+#: dropped when it has this many words, or stands next to another such line: a short
+#: part alone may be the article's own ("error" as a heading and as a sidebar link).
+TEMPLATE_PART_MIN_WORDS = 4
+#: Lines up to this many characters (spaces folded) may be found pieced together of
+#: template parts ("Luxury Link" + "more >"); longer ones only whole.
+TEMPLATE_PIECED_MAX_CHARS = 200
 
 # -- prepare (prepare.py): browser-like repairs
 
