@@ -22,6 +22,8 @@ import os
 import re
 import sys
 import time
+import urllib.error
+import zlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -450,14 +452,30 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     from newscrawl.explain import explain, learn, read_page, stored_template
     from newscrawl.extraction import ExtractionError
 
-    html = read_page(args.page)
+    try:
+        html = read_page(args.page)
+    except FileNotFoundError as exc:
+        raise UsageError(f"no such file: {args.page}") from exc
+    except IsADirectoryError as exc:
+        raise UsageError(
+            f"{args.page} is a folder: explain takes one page (extract reads folders)"
+        ) from exc
+    except urllib.error.HTTPError as exc:
+        return _explain_failed(args.page, f"HTTP {exc.code} {exc.reason}")
+    except urllib.error.URLError as exc:
+        return _explain_failed(args.page, f"cannot fetch it ({exc.reason})")
+    except (OSError, EOFError, zlib.error) as exc:
+        return _explain_failed(args.page, f"cannot read it ({exc})")
     url = page_url(html, args.url or (args.page if "://" in args.page else None))
     host = urlsplit(url).hostname if url else None
     model = None
     if args.learn_from:
-        pages: list[tuple[bytes, str | None]] = [
-            (read_bytes(p), None) for p in find_pages(args.learn_from)
-        ]
+        pages: list[tuple[bytes, str | None]] = []
+        for path in find_pages(args.learn_from):
+            try:
+                pages.append((read_bytes(path), None))
+            except (OSError, EOFError, zlib.error) as exc:
+                return _explain_failed(str(path), f"cannot read it ({exc})")
         model = learn(pages, host or "site")
     elif host:
         model = stored_template(Path(args.state_dir), args.spider, host)
@@ -468,6 +486,11 @@ def _cmd_explain(args: argparse.Namespace) -> int:
         print(f"page: {args.page}\nnot extracted: {exc.reason} ({exc.detail})")
         return EXIT_FAILED
     return EXIT_OK
+
+
+def _explain_failed(page: str, reason: str) -> int:
+    print(f"newscrawl explain: {page}: {reason}", file=sys.stderr)
+    return EXIT_FAILED
 
 
 # -- demo ------------------------------------------------------------------

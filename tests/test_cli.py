@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -115,3 +116,50 @@ def test_explain_shows_template_evidence(capsys: pytest.CaptureFixture[str]) -> 
     assert "site template (learned from" in out
     assert "because: same text on" in out
     assert "kept:" in out
+
+
+def test_explain_fetches_a_url_and_says_why_one_fails(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from newscrawl.devserver import SiteServer
+
+    with SiteServer(SITE) as server:
+        page = next(p for p in goldens() if not p.endswith("/amp/"))
+        assert main(["explain", server.base_url.rstrip("/") + page]) == 0
+        assert "kept:" in capsys.readouterr().out
+        assert main(["explain", server.base_url + "no-such-page/"]) == 1
+        err = capsys.readouterr().err
+        assert "HTTP 404" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("make", "code", "message"),
+    [
+        (lambda d: d / "missing.html", 2, "no such file"),
+        (lambda d: d, 2, "is a folder"),
+        (lambda d: _write(d / "bad.html.gz", b"not gzip at all"), 1, "cannot read it"),
+        (lambda d: _write(d / "noise.html", bytes(range(256)) * 400), 1, "binary"),
+    ],
+)
+def test_explain_user_mistakes_are_one_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], make: Any, code: int, message: str
+) -> None:
+    assert main(["explain", str(make(tmp_path))]) == code
+    captured = capsys.readouterr()
+    said = captured.err + captured.out
+    assert message in said and "Traceback" not in said
+
+
+def test_explain_of_an_unreachable_url_is_a_failure(capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    assert main(["explain", f"http://127.0.0.1:{port}/page.html"]) == 1
+    assert "cannot fetch it" in capsys.readouterr().err
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
