@@ -431,6 +431,27 @@ def make_hostile(site: Path, server: SiteServer, max_size: int) -> list[Case]:
         "not-html",
         handler=respond(200, story("plain").encode(), {"Content-Type": "text/plain"}),
     )
+    rendered = story("json").split("<article>")[1].split("</article>")[0].replace('"', '\\"')
+    page(  # a REST API's answer served as HTML: the post's HTML in a JSON string
+        "/h-json-as-html/",
+        "not-html",
+        handler=respond(
+            200, ('{"id": 7, "content": {"rendered": "' + rendered + '"}}').encode(), utf8
+        ),
+    )
+    page(  # a feed served as HTML
+        "/h-rss-as-html/",
+        "not-html",
+        handler=respond(
+            200,
+            b'<?xml version="1.0"?><rss version="2.0"><channel><item><title>Feed</title>'
+            + b"<description>"
+            + story("rss").encode().replace(b"<", b"&lt;")
+            + b"</description>"
+            + b"</item></channel></rss>",
+            utf8,
+        ),
+    )
     page(
         "/h-no-text/",
         "too-short",

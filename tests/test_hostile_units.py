@@ -194,6 +194,19 @@ def test_huge_and_deep_pages_stay_bounded() -> None:
         assert err.value.reason  # no-content, unparsable, ...: a reason, never a crash
 
 
+STORY_P = story("harbour").split("<p>")[1].split("</p>")[0].encode()
+WP_JSON = (
+    b'{"id": 7, "title": {"rendered": "Harbour"}, "content": {"rendered": "<p>'
+    + STORY_P.replace(b'"', b'\\"')
+    + b'<\\/p>\\n<p>More \\u2013 text<\\/p>"}}'
+)
+RSS = (
+    b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Feed</title>'
+    b"<item><title>Harbour</title><description>&lt;p&gt;" + STORY_P + b"&lt;/p&gt;"
+    b"</description></item></channel></rss>"
+)
+
+
 @pytest.mark.parametrize(
     ("body", "content_type", "reason"),
     [
@@ -204,6 +217,15 @@ def test_huge_and_deep_pages_stay_bounded() -> None:
         (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, None, "binary"),
         (b"just some words, no markup at all " * 40, "text/html", "not-html"),
         (b"<html><head><title>T</title></head><body></body></html>", None, "no-content"),
+        # a REST API's answer, served as HTML: the post's HTML escaped in a JSON string
+        (WP_JSON, "text/html; charset=utf-8", "not-html"),
+        (b'[{"id": 1, "excerpt": "<p>' + STORY_P + b'</p>"}]', "text/html", "not-html"),
+        (RSS, "text/html", "not-html"),
+        (
+            b'<?xml version="1.0"?><urlset><url><loc>https://x/</loc></url></urlset>',
+            None,
+            "not-html",
+        ),
     ],
 )
 def test_pages_without_an_article_are_rejected_with_a_reason(
@@ -212,6 +234,16 @@ def test_pages_without_an_article_are_rejected_with_a_reason(
     with time_bound(), pytest.raises(ExtractionError) as err:
         extract_page(body, content_type, URL)
     assert err.value.reason == reason
+
+
+def test_xhtml_with_an_xml_declaration_is_a_page() -> None:
+    xhtml = (
+        b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0'
+        b' Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">'
+        + story("harbour").encode()
+    )
+    article = extract_page(xhtml, "application/xhtml+xml", URL).article
+    assert article is not None and "harbour" in article.text
 
 
 def test_declared_utf16() -> None:
