@@ -459,12 +459,11 @@ def make_hostile(site: Path, server: SiteServer, max_size: int) -> list[Case]:
     )
     page(
         "/h-deep/",
-        "no-content",
-        body="<html><body>"
-        + "<b>" * 100_000
-        + "deep text " * 50
-        + "</b>" * 100_000
-        + "</body></html>",
+        EMIT,
+        "paragraph 4 of its findings",  # the whole article, below 100,000 levels of <div>
+        body=story("deep")
+        .replace("<article>", "<div>" * 100_000 + "<article>")
+        .replace("</article>", "</article>" + "</div>" * 100_000),
     )
     # -- over the size cap: announced, streamed without a length, or inflated from gzip/deflate
     page(

@@ -168,6 +168,16 @@ def test_article_nested_300_deep() -> None:
     assert WESTERN in text_of(page.encode(), "text/html")
 
 
+@pytest.mark.parametrize("wrapper", ["<div>", "<div><span>menu</span>", "<section><p>lead</p>"])
+def test_article_nested_100000_deep_is_kept_whole(wrapper: str) -> None:
+    """Below libxml2's depth limit (2,048) the page is parsed again with the deepest tags
+    taken out: the article is all there, as a browser shows it."""
+    end = "</" + wrapper[1 : wrapper.index(">")] + ">"
+    page = western().replace("<article>", wrapper * 100_000 + "<article>")
+    page = page.replace("</article>", "</article>" + end * 100_000)
+    assert text_of(page.encode(), "text/html").count(WESTERN) == western().count(WESTERN)
+
+
 def test_article_after_a_huge_inline_script() -> None:
     blob = "<script>var data = '" + "x" * 6_000_000 + "';</script>"
     page = western().replace("</head>", blob + "</head>")
@@ -188,7 +198,8 @@ def test_huge_and_deep_pages_stay_bounded() -> None:
             result = extract_page(page.encode(), "text/html", URL, None, True, False)
         assert result.blocks is not None
     nested = "<html><body>" + "<b>" * 100_000 + "deep text " * 50 + "</b>" * 100_000
-    for page in (nested, "<div>" * 100_000, "<p>" + "x" * 10_000_000):
+    assert text_of(nested.encode(), "text/html").count("deep text") == 50  # as browsers show
+    for page in ("<div>" * 100_000, "<p>" + "x" * 10_000_000):
         with time_bound(), pytest.raises(ExtractionError) as err:
             extract_page(page.encode(), "text/html", URL)
         assert err.value.reason  # no-content, unparsable, ...: a reason, never a crash

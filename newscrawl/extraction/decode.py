@@ -31,7 +31,7 @@ from w3lib.encoding import (
 )
 
 from .errors import ExtractionError
-from .thresholds import MAX_CHARS, MAX_DEPTH, MAX_INVISIBLE_CHARS
+from .thresholds import MAX_CHARS, MAX_DEPTH, MAX_INVISIBLE_CHARS, MAX_PARSE_DEPTH
 
 #: Is there an element below level MAX_DEPTH? (libxml2 walks it in C: no Python loop
 #: over every node of every page.)
@@ -311,6 +311,8 @@ def parse(text: str) -> HtmlElement:
     text = _END_OF_DOCUMENT.sub("", text)
     try:
         tree = fromstring(_repair_start(text), parser=_PARSER)
+        if _too_deep_to_parse():
+            tree = fromstring(_repair_start(flatten_deep(text)), parser=_PARSER)
         if tree is None or len(tree) < 1:
             tree = load_html(text)  # trafilatura's fallbacks (bytes, dubious documents)
     except Exception as exc:  # lxml raises a zoo of errors on hostile input
@@ -322,6 +324,51 @@ def parse(text: str) -> HtmlElement:
     if _REFERENCE_PAIR.search(text):
         repair_tree_mojibake(tree)
     return tree
+
+
+def _too_deep_to_parse() -> bool:
+    """Did the last parse stop at libxml2's depth limit (losing what lies below)?"""
+    return any(
+        e.type_name == "ERR_RESOURCE_LIMIT" and "depth" in e.message for e in _PARSER.error_log
+    )
+
+
+#: A tag of the markup (a comment or doctype does not nest).
+_MARKUP_TAG = re.compile(r"<(/?)([a-zA-Z][^\s/>]*)[^>]*?(/?)>")
+#: Elements that never hold others (no end tag).
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+#: Elements a new one of the same kind ends (``<p>a<p>b``: two paragraphs, not nested).
+_SELF_ENDING = frozenset("p li dt dd option tr td th".split())
+
+
+def flatten_deep(text: str, limit: int = MAX_PARSE_DEPTH) -> str:
+    """``text`` with the tags opened below nesting level ``limit`` taken out (and their
+    end tags), their content kept, so that libxml2 parses the whole page."""
+    stack: list[tuple[str, bool]] = []  # (tag, taken out)
+    pieces: list[str] = []
+    done = 0  # (where the text copied so far ends)
+    position = 0
+    while (match := _MARKUP_TAG.search(text, position)) is not None:
+        position = match.end()
+        closing, name, self_closed = match.group(1), match.group(2).lower(), match.group(3)
+        drop_it = False
+        if closing:
+            at = next((i for i in range(len(stack) - 1, -1, -1) if stack[i][0] == name), None)
+            if at is not None:
+                drop_it = stack[at][1]
+                del stack[at:]
+        elif name not in _VOID and not self_closed:
+            if stack and name in _SELF_ENDING and stack[-1][0] == name:
+                stack.pop()
+            drop_it = len(stack) >= limit
+            stack.append((name, drop_it))
+            if name in ("script", "style"):  # (their text is no markup)
+                end = text.lower().find(f"</{name}", position)
+                position = len(text) if end < 0 else end
+        if drop_it:
+            pieces.append(text[done : match.start()])
+            done = match.end()
+    return "".join(pieces) + text[done:] if pieces else text
 
 
 def _repair_start(text: str) -> str:

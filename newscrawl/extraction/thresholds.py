@@ -27,6 +27,9 @@ MAX_INVISIBLE_CHARS = 100_000
 #: Deeper trees have their bare wrapper chains collapsed (libxml2's own limit is 255
 #: levels, 2,048 as parsed here).
 MAX_DEPTH = 255
+#: A page nested deeper than libxml2 parses (2,048 levels) is parsed again with the tags
+#: opened below this level taken out (their text kept): a browser shows it whole.
+MAX_PARSE_DEPTH = 1000
 
 # -- template (templates.py): the site's recurring blocks
 
