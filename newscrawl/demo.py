@@ -78,7 +78,7 @@ def run_demo(
             f"\nnewscrawl demo: {summary['status']}: {summary['new']} new, "
             f"{summary['changed']} changed, {summary['unchanged']} unchanged, "
             f"{summary['rejected']} rejected (see {summary['rejects']})\n"
-            f"articles: {summary['output']}",
+            f"articles: {summary['output'] or 'none new in this run'}",
             flush=True,
         )
     return status

@@ -22,7 +22,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
-from newscrawl.pipelines import Rejected
+from newscrawl.pipelines import OverItemLimit, Rejected
 from newscrawl.run import EXIT_FAILED, Run
 from newscrawl.signals import page_rejected
 from newscrawl.workers import peak_rss
@@ -31,6 +31,16 @@ logger = logging.getLogger(__name__)
 
 #: Close reasons that mean the run could not do its job at all.
 FAILED_REASONS = {"no_base_url", "site_unreachable"}
+#: Close reasons of the limits a user sets (Scrapy's CloseSpider): the run did what it
+#: was asked, and the next one goes on from there.
+LIMIT_REASONS = {
+    "closespider_itemcount",
+    "closespider_pagecount",
+    "closespider_timeout",
+    "closespider_timeout_no_item",
+}
+#: Exit statuses of a run stopped by a signal, as shells give them (128 + the signal).
+SIGNAL_EXIT = {2: 130, 15: 143}
 
 
 class RunReport:
@@ -93,6 +103,9 @@ class RunReport:
             self.record(
                 exception.url, exception.stage, exception.reason, exception.detail, exception.kind
             )
+        elif isinstance(exception, OverItemLimit):
+            url = str(getattr(item, "get", lambda _k: "")("url"))
+            self.record(url, "limit", "over-item-limit", str(exception), kind="skip")
         else:
             url = getattr(response, "url", "") or str(getattr(item, "get", lambda _k: "")("url"))
             self.record(url, "pipeline", type(exception).__name__, str(exception))
@@ -131,21 +144,29 @@ class RunReport:
     def spider_closed(self, spider: Any, reason: str) -> None:
         if self._rejects is not None:
             self._rejects.close()
+        elif self.run is not None:
+            self.run.rejects_path.touch()  # (always written, as the summary names it)
         summary = self.judge(reason)
         self.stats.set_value("newscrawl/exit_code", summary["exit_code"])
         usage = resource.getrusage(resource.RUSAGE_SELF)
         self.stats.set_value("newscrawl/cpu_seconds", round(usage.ru_utime + usage.ru_stime, 3))
         self.stats.set_value("newscrawl/peak_rss", peak_rss())
+        if summary["status"] == "stopped":
+            summary["why"] = f" (stopped: {reason}; the next run goes on from here)"
+        else:
+            summary["why"] = f" ({'; '.join(summary['problems'])})" if summary["problems"] else ""
         logger.log(
-            logging.INFO if summary["exit_code"] == 0 else logging.ERROR,
+            logging.ERROR
+            if summary["status"] == "failed"
+            else logging.WARNING
+            if summary["status"] == "stopped"
+            else logging.INFO,
             "newscrawl %(spider)s %(status)s: fetched=%(fetched)d new=%(new)d changed=%(changed)d "
             "unchanged=%(unchanged)d rejected=%(rejected)d errors=%(errors)d "
             "duration=%(duration).1fs%(why)s",
-            {
-                **summary,
-                "why": f" ({'; '.join(summary['problems'])})" if summary["problems"] else "",
-            },
+            summary,
         )
+        del summary["why"]
         if self.run is not None:
             payload = {"summary": summary, "stats": _jsonable(self.stats.get_stats())}
             self.run.stats_path.write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n")
@@ -161,22 +182,29 @@ class RunReport:
         changed = int(get("newscrawl/changed", 0))
         unchanged = int(get("newscrawl/unchanged", 0))
         problems: list[str] = []
+        signal_number = get("newscrawl/signal")
+        interrupted = reason == "shutdown" and signal_number is not None
         if reason in FAILED_REASONS:
             problems.append(reason.replace("_", " "))
-        elif reason != "finished":
+        elif reason not in ("finished", *LIMIT_REASONS) and not interrupted:
             problems.append(f"closed: {reason}")
         attempts = max(int(get("newscrawl/requested", 0)), fetched)
         if errors and errors > self.max_error_ratio * max(attempts, 1):
             problems.append(f"{errors} errors out of {attempts} pages")
-        if self.expect_articles and not problems and new + changed + unchanged == 0:
+        complete = reason == "finished"
+        if self.expect_articles and complete and not problems and new + changed + unchanged == 0:
             problems.append("no articles found")
+        status = "failed" if problems else "ok" if complete else "stopped"
+        exit_code = EXIT_FAILED if problems else 0
+        if interrupted and not problems:
+            exit_code = SIGNAL_EXIT.get(int(signal_number), 128 + int(signal_number))
         start = get("start_time")
         duration = (datetime.now(timezone.utc) - start).total_seconds() if start else 0.0
         return {
             "spider": self.run.spider if self.run else "?",
             "run_id": self.run.run_id if self.run else None,
-            "status": "failed" if problems else "ok",
-            "exit_code": EXIT_FAILED if problems else 0,
+            "status": status,
+            "exit_code": exit_code,
             "problems": problems,
             "close_reason": reason,
             "fetched": fetched,
@@ -186,7 +214,7 @@ class RunReport:
             "rejected": int(get("newscrawl/rejected", 0)),
             "errors": errors,
             "duration": duration,
-            "output": str(self.run.items_path) if self.run else None,
+            "output": str(self.run.items_path) if self.run and new + changed else None,
             "rejects": str(self.run.rejects_path) if self.run else None,
         }
 

@@ -330,6 +330,10 @@ class IncrementalPipeline:
         self.stats = crawler.stats
         self.near_dup_bits = crawler.settings.getint("NEWSCRAWL_NEAR_DUPLICATE_BITS", 8)
         self.index = SimHashIndex(max(self.near_dup_bits, 0))
+        #: Scrapy's own item limit: it closes the spider once that many are scraped, but
+        #: items already on their way would pass it; they wait for the next run instead.
+        self.item_limit = crawler.settings.getint("CLOSESPIDER_ITEMCOUNT")
+        self.passed = 0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> IncrementalPipeline:
@@ -348,6 +352,9 @@ class IncrementalPipeline:
         state = Run.of(self.crawler).state
         previous = state.get(article["canonical_url"])
         unchanged = previous is not None and previous.content_hash == article["content_hash"]
+        if not unchanged and self.item_limit and self.passed >= self.item_limit:
+            self.stats.inc_value("newscrawl/over_item_limit")
+            raise OverItemLimit(f"{page['url']}: CLOSESPIDER_ITEMCOUNT={self.item_limit} reached")
         if unchanged or not state.claim(article["canonical_url"], article["content_hash"]):
             # the same text was emitted before (or, distributed, by another worker just now)
             if previous is not None:
@@ -363,6 +370,7 @@ class IncrementalPipeline:
             if article["duplicate_of"]:
                 self.stats.inc_value("newscrawl/near_duplicates")
             self.index.add(fp, article["canonical_url"])
+        self.passed += 1
         return item
 
     def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Any) -> None:
@@ -373,6 +381,11 @@ class IncrementalPipeline:
             and _pages(item)
         ):
             remember(self.crawler, item, "skipped")
+
+
+class OverItemLimit(DropItem):
+    """An article past ``CLOSESPIDER_ITEMCOUNT``: left in no file and no state, for the
+    next run."""
 
 
 def _fingerprint(article: ArticleItem | dict[str, Any]) -> int:
@@ -454,8 +467,12 @@ class OutputPipeline:
             return
         self._file.flush()
         os.fsync(self._file.fileno())
+        empty = self._file.tell() == 0
         self._file.close()
         self._file = None
+        if empty:  # (no items: no file that looks like an output)
+            self.run.part_path.unlink(missing_ok=True)
+            return
         os.replace(self.run.part_path, self.run.items_path)
         self.stats.set_value("newscrawl/output", str(self.run.items_path))
 

@@ -103,7 +103,8 @@ class Crawler:
         if new_stats:
             payload = json.loads(new_stats[-1].read_text())
             result.summary, result.stats = payload["summary"], payload["stats"]
-            result.items = read_jsonl(Path(result.summary["output"]))
+            output = result.summary["output"]
+            result.items = read_jsonl(Path(output)) if output else []
             result.rejects = read_jsonl(Path(result.summary["rejects"]))
         return result
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import signal
 import time
 from collections import Counter
 from pathlib import Path
@@ -136,3 +137,47 @@ def test_state_lives_where_configured(site_dir: Path, crawler: Crawler) -> None:
     stats = json.loads(next(crawler.output.glob("gqn/*.stats.json")).read_text())
     assert stats["summary"]["output"].endswith(".jsonl")
     assert REPO not in Path(stats["summary"]["output"]).parents  # not in the checkout
+
+
+def test_an_item_limit_is_a_success_and_the_next_run_goes_on(
+    site_dir: Path, crawler: Crawler
+) -> None:
+    """``CLOSESPIDER_ITEMCOUNT=5``: exit 0, at most 5 items, the summary says it stopped;
+    the next run emits the rest and nothing twice."""
+    with SiteServer(site_dir) as server:
+        first = crawler.run(server.base_url, "-s", "CLOSESPIDER_ITEMCOUNT=5")
+        assert first.returncode == 0, first.log[-3000:]
+        assert 0 < len(first.items) <= 5
+        assert first.summary["status"] == "stopped"
+        assert first.summary["close_reason"] == "closespider_itemcount"
+        assert "Traceback" not in first.log
+        second = crawler.run(server.base_url)
+    assert second.returncode == 0, second.log[-3000:]
+    emitted = Counter(i["canonical_url"] for i in crawler.all_items())
+    assert len(emitted) == news_count() and max(emitted.values()) == 1
+
+
+def test_sigterm_exits_143_and_the_next_run_goes_on(site_dir: Path, crawler: Crawler) -> None:
+    with SiteServer(site_dir, delay=0.2) as server:
+        proc = crawler.start(server.base_url, "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1")
+        parts = lambda: list(crawler.output.glob("gqn/*.jsonl.part"))  # noqa: E731
+        assert wait_for(lambda: any(p.stat().st_size > 0 for p in parts()), timeout=120)
+        proc.send_signal(signal.SIGTERM)
+        log, _ = proc.communicate(timeout=120)
+        assert proc.returncode == 143, log[-3000:]
+        assert "stopped: shutdown" in log and "Traceback" not in log
+        again = crawler.run(server.base_url)
+    assert again.returncode == 0, again.log[-3000:]
+    emitted = Counter(i["canonical_url"] for i in crawler.all_items())
+    assert len(emitted) == news_count() and max(emitted.values()) == 1
+
+
+def test_a_run_that_emits_nothing_leaves_no_items_file(site_dir: Path, crawler: Crawler) -> None:
+    with SiteServer(site_dir) as server:
+        assert crawler.run(server.base_url).returncode == 0
+        again = crawler.run(server.base_url)
+    assert again.returncode == 0 and again.summary["new"] == 0
+    assert again.summary["output"] is None
+    run_id = again.summary["run_id"]
+    assert not (crawler.output / "gqn" / f"{run_id}.jsonl").exists()
+    assert (crawler.output / "gqn" / f"{run_id}.rejects.jsonl").exists()

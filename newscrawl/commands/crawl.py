@@ -1,17 +1,22 @@
 """``scrapy crawl``, with the run lock taken first and a cron-friendly exit status.
 
-Exit status: 0 the run succeeded; 1 it failed (site unreachable, no address,
-too many errors, no articles: see the summary line and the stats JSON);
-75 another run of the same spider is still running; 2 usage errors.
+Exit status: 0 the run succeeded, or stopped at a limit the user set
+(``CLOSESPIDER_*``); 1 it failed (site unreachable, no address, too many errors, no
+articles: see the summary line and the stats JSON); 130 / 143 it was stopped by SIGINT /
+SIGTERM (the next run goes on); 75 another run of the same spider is still running;
+2 usage errors.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import signal
 from pathlib import Path
+from typing import Any, cast
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 
 from newscrawl.run import EXIT_FAILED, EXIT_LOCKED, RunLock, RunLocked
@@ -38,6 +43,10 @@ class Command(ScrapyCrawlCommand):
             return
         try:
             self.crawler_process.crawl(crawler, **opts.spargs)
+            from twisted.internet import reactor
+
+            # (Scrapy installs its shutdown handlers once the reactor has started)
+            cast(Any, reactor).callLater(0, _note_signals, crawler)
             self.crawler_process.start()
         finally:
             lock.release()
@@ -46,3 +55,20 @@ class Command(ScrapyCrawlCommand):
             self.exitcode = EXIT_FAILED
         elif code is not None:
             self.exitcode = int(code)
+
+
+def _note_signals(crawler: Crawler) -> None:
+    """Record SIGINT or SIGTERM in the stats (``newscrawl/signal``) before Scrapy's own
+    handler shuts the crawl down: the run then exits 130 or 143, as shells do."""
+    for number in (signal.SIGINT, signal.SIGTERM):
+        previous = signal.getsignal(number)
+
+        if not callable(previous):
+            continue  # (Scrapy's handlers not installed: nothing to stop gracefully)
+
+        def handler(signum: int, frame: Any, previous: Any = previous) -> None:
+            if crawler.stats is not None and crawler.stats.get_value("newscrawl/signal") is None:
+                crawler.stats.set_value("newscrawl/signal", signum)
+            previous(signum, frame)
+
+        signal.signal(number, handler)
