@@ -130,3 +130,10 @@ def test_unreachable_site_fails_clearly(crawler: Crawler) -> None:
     assert "is unreachable" in result.log
     assert result.summary["status"] == "failed"
     assert "site unreachable" in result.summary["problems"]
+    # one clear line for the cause (and the run's summary), no traceback, no empty output
+    assert "Traceback" not in result.log
+    assert [line for line in result.log.splitlines() if "ERROR" in line and "[" in line] == [
+        line for line in result.log.splitlines() if "is unreachable" in line or "gqn failed" in line
+    ]
+    assert not list(crawler.output.glob("gqn/*[0-9]Z.jsonl"))
+    assert Path(result.summary["rejects"]).exists()

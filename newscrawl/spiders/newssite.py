@@ -16,7 +16,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import datetime, timezone
 from itertools import islice
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import scrapy
@@ -33,6 +33,7 @@ from scrapy.exceptions import (
     ResponseDataLossError,
 )
 from scrapy.http import Request, Response, TextResponse
+from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap
 from twisted.internet import defer, error
@@ -161,7 +162,18 @@ class NewsSiteSpider(scrapy.Spider):
             "Site %s is unreachable: %s", self.base_url, why or failure.getErrorMessage()
         )
         self.crawler.stats.set_value("newscrawl/site_unreachable", 1)
-        raise CloseSpider("site_unreachable")
+        self.close_crawl("site_unreachable")
+
+    def close_crawl(self, reason: str) -> None:
+        """Close the crawl from an errback without raising: a raise would have Scrapy log
+        the download error again, with its traceback, after our one clear line."""
+        from twisted.internet import reactor
+
+        engine = self.crawler.engine
+        assert engine is not None
+        cast(Any, reactor).callLater(
+            0, lambda: deferred_from_coro(engine.close_spider_async(reason=reason))
+        )
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
         """Seed discovery: sitemaps (robots.txt's and the usual paths), feeds, listings."""
