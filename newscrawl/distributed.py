@@ -28,6 +28,7 @@ import socket
 from collections.abc import Iterator
 from dataclasses import asdict
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.crawler import Crawler
@@ -63,6 +64,30 @@ class DistributedAddon:
         # queue when the last one leaves, not scrapy-redis when any one closes.
         settings.set("SCHEDULER_PERSIST", True, priority=prio)
         settings.setdefault_in_component_priority_dict("EXTENSIONS", Coordinator, 100)
+
+
+class DistributedError(Exception):
+    """Distributed mode cannot start (the message says why, in one line)."""
+
+
+def check(url: str) -> None:
+    """Can distributed mode start with ``url``? :class:`DistributedError` when the extra
+    is not installed, the URL is no Redis URL, or Redis does not answer."""
+    try:
+        import redis
+        import scrapy_redis  # noqa: F401
+    except ModuleNotFoundError as exc:
+        raise DistributedError(
+            f"distributed mode needs the extra: pip install 'newscrawl[distributed]' ({exc})"
+        ) from exc
+    if urlsplit(url).scheme not in ("redis", "rediss", "unix"):
+        raise DistributedError(
+            f"NEWSCRAWL_REDIS_URL is not a Redis URL: {url!r} (redis://HOST:PORT/DB)"
+        )
+    try:
+        connect(url).ping()
+    except (redis.RedisError, ValueError, OSError) as exc:
+        raise DistributedError(f"Redis at {url} does not answer: {exc}") from exc
 
 
 def connect(url: str) -> Any:

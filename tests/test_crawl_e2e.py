@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 from collections import Counter
 from importlib import resources
 from pathlib import Path
@@ -137,3 +139,46 @@ def test_unreachable_site_fails_clearly(crawler: Crawler) -> None:
     ]
     assert not list(crawler.output.glob("gqn/*[0-9]Z.jsonl"))
     assert Path(result.summary["rejects"]).exists()
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.mark.parametrize(
+    ("redis_url", "fake_missing_redis", "message"),
+    [
+        ("not-a-url", False, "is not a Redis URL"),
+        ("redis://127.0.0.1:{port}/0", False, "does not answer"),
+        ("redis://127.0.0.1:{port}/0", True, "pip install 'newscrawl[distributed]'"),
+    ],
+)
+def test_distributed_mode_that_cannot_start_is_one_clear_error(
+    crawler: Crawler, tmp_path: Path, redis_url: str, fake_missing_redis: bool, message: str
+) -> None:
+    """Redis down, a bad URL, the extra not installed: exit 1, one ERROR line, no
+    traceback, and a stats file that says why."""
+    env = crawler.env()
+    if fake_missing_redis:  # (a 'redis' package that is not there)
+        fake = tmp_path / "fake" / "redis"
+        fake.mkdir(parents=True)
+        (fake / "__init__.py").write_text("raise ModuleNotFoundError(\"No module named 'redis'\")")
+        env["PYTHONPATH"] = f"{fake.parent}{os.pathsep}{env['PYTHONPATH']}"
+    url = redis_url.format(port=_closed_port())
+    command = crawler.command("http://127.0.0.1:9/", "-s", f"NEWSCRAWL_REDIS_URL={url}")
+    crawler.workdir.mkdir(exist_ok=True)
+    proc = subprocess.run(
+        command, cwd=crawler.workdir, env=env, capture_output=True, text=True, timeout=120
+    )
+    log = proc.stdout + proc.stderr
+    assert proc.returncode == 1, log[-3000:]
+    assert "Traceback" not in log
+    errors = [line for line in log.splitlines() if " ERROR: " in line]
+    assert len(errors) == 1 and message in errors[0]
+    (stats,) = crawler.output.glob("gqn/*.stats.json")
+    summary = json.loads(stats.read_text())["summary"]
+    assert summary["status"] == "failed" and message in summary["problems"][0]

@@ -10,6 +10,7 @@ SIGTERM (the next run goes on); 75 another run of the same spider is still runni
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import signal
 from pathlib import Path
@@ -19,7 +20,8 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 
-from newscrawl.run import EXIT_FAILED, EXIT_LOCKED, RunLock, RunLocked
+from newscrawl.distributed import DistributedError, check
+from newscrawl.run import EXIT_FAILED, EXIT_LOCKED, RunLock, RunLocked, new_run_id
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +34,12 @@ class Command(ScrapyCrawlCommand):
         if len(args) != 1:
             raise UsageError("give exactly one spider name")
         assert self.crawler_process and self.settings is not None
+        if url := self.settings.get("NEWSCRAWL_REDIS_URL"):
+            try:
+                check(url)
+            except DistributedError as exc:
+                self._failed_to_start(args[0], str(exc))
+                return
         crawler = self._create_crawler(args[0])
         state_dir = Path(crawler.settings.get("NEWSCRAWL_STATE_DIR", "state"))
         try:
@@ -55,6 +63,20 @@ class Command(ScrapyCrawlCommand):
             self.exitcode = EXIT_FAILED
         elif code is not None:
             self.exitcode = int(code)
+
+    def _failed_to_start(self, spider: str, problem: str) -> None:
+        """A run that cannot start: one ERROR line, its stats file, exit 1."""
+        logger.error("newscrawl %s failed to start: %s", spider, problem)
+        assert self.settings is not None
+        output_dir = Path(self.settings.get("NEWSCRAWL_OUTPUT_DIR", "output")) / spider
+        output_dir.mkdir(parents=True, exist_ok=True)
+        run_id = new_run_id(output_dir)
+        summary = {"spider": spider, "run_id": run_id, "status": "failed", "exit_code": EXIT_FAILED,
+                   "problems": [problem], "output": None}  # fmt: skip
+        (output_dir / f"{run_id}.stats.json").write_text(
+            json.dumps({"summary": summary, "stats": {}}, indent=2) + "\n", encoding="utf-8"
+        )
+        self.exitcode = EXIT_FAILED
 
 
 def _note_signals(crawler: Crawler) -> None:
