@@ -96,6 +96,8 @@ LOG_FORMATTER = "newscrawl.logformatter.LogFormatter"
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
+# -o FILE.csv: list and dict fields (authors, tags, removed) as JSON cells.
+FEED_EXPORTERS = {"csv": "newscrawl.exporters.JsonCellsCsvItemExporter"}
 LOG_LEVEL = "INFO"
 
 # --------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import pytest
 
 from newscrawl.devserver import FIXTURE_ORIGIN, SiteServer
 from newscrawl.evaluation.metric import page_scores
-from tests.conftest import Crawler, CrawlResult, goldens, read_jsonl
+from tests.conftest import REPO, Crawler, CrawlResult, goldens, read_jsonl
 
 SCHEMA = json.loads(resources.files("newscrawl").joinpath("schema/item.schema.json").read_text())
 
@@ -182,3 +182,24 @@ def test_distributed_mode_that_cannot_start_is_one_clear_error(
     (stats,) = crawler.output.glob("gqn/*.stats.json")
     summary = json.loads(stats.read_text())["summary"]
     assert summary["status"] == "failed" and message in summary["problems"][0]
+
+
+def test_csv_export_writes_lists_and_dicts_as_json(crawler: Crawler, tmp_path: Path) -> None:
+    import csv
+
+    target = tmp_path / "items.csv"
+    with SiteServer(REPO / "fixtures" / "gqn" / "site") as server:
+        result = crawler.run(server.base_url, "-o", str(target))
+    assert result.returncode == 0, result.log[-3000:]
+    with target.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == len(result.items) > 0
+    for row, item in zip(
+        sorted(rows, key=lambda r: r["url"]),
+        sorted(result.items, key=lambda i: i["url"]),
+        strict=True,
+    ):
+        assert json.loads(row["removed"]) == item["removed"]
+        assert json.loads(row["authors"]) == item["authors"]
+        assert json.loads(row["tags"]) == item["tags"]
+        assert row["text"] == item["text"]
