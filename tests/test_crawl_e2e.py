@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from collections import Counter
 from importlib import resources
 from pathlib import Path
@@ -203,3 +204,26 @@ def test_csv_export_writes_lists_and_dicts_as_json(crawler: Crawler, tmp_path: P
         assert json.loads(row["authors"]) == item["authors"]
         assert json.loads(row["tags"]) == item["tags"]
         assert row["text"] == item["text"]
+
+
+def test_scrapy_parse_shows_the_article_and_writes_nothing(crawler: Crawler) -> None:
+    page = next(p for p, g in goldens().items() if g["kind"] == "news" and "/amp/" not in p)
+    crawler.workdir.mkdir(exist_ok=True)
+    with SiteServer(REPO / "fixtures" / "gqn" / "site") as server:
+        url = server.base_url.rstrip("/") + page
+        proc = subprocess.run(
+            [sys.executable, "-m", "scrapy", "parse", "--spider=gqn", url],
+            cwd=crawler.workdir,
+            env=crawler.env(),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    log = proc.stdout + proc.stderr
+    assert proc.returncode == 0, log[-3000:]
+    assert "Traceback" not in log and "NotImplementedError" not in log
+    items = log.split("# Scraped Items")[1].split("# Requests")[0]
+    title = " ".join(goldens()[page]["title"].split()[:3])  # (pprint wraps long strings)
+    assert f"'title': '{title}" in items and "'content_hash'" in items
+    assert "'body'" not in items  # (the article, not the raw page)
+    assert not (crawler.workdir / "output").exists() and not (crawler.workdir / "state").exists()

@@ -33,10 +33,10 @@ from scrapy.exceptions import (
     ResponseDataLossError,
 )
 from scrapy.http import Request, Response, TextResponse
-from scrapy.utils.defer import deferred_from_coro
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap
-from twisted.internet import defer, error
+from twisted.internet import defer, error, threads
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseNeverReceived
 
@@ -382,6 +382,25 @@ class NewsSiteSpider(scrapy.Spider):
                 meta={"newscrawl": {"lastmod": lastmod, "via": via}},
                 priority=ARTICLE_PRIORITY,
             )
+
+    async def parse(self, response: Response, **kwargs: Any) -> AsyncIterator[Any]:
+        """The default callback, which only ``scrapy parse --spider=NAME URL`` uses: the
+        article the crawl would extract from the page (the extraction in a thread)."""
+        from newscrawl.extraction import ExtractionError
+        from newscrawl.pipelines import article_item
+        from newscrawl.workers import extract_page
+
+        for page in self.parse_article(response):
+            content_type = (page.get("headers") or {}).get("content-type")
+            try:
+                result = await maybe_deferred_to_future(
+                    threads.deferToThread(extract_page, page["body"], content_type, page["url"])
+                )
+            except ExtractionError as exc:
+                self.logger.error("No article in %s: %s (%s)", page["url"], exc.reason, exc.detail)
+                return
+            assert result.article is not None
+            yield article_item(page, result.article, result.fingerprint)
 
     def parse_article(self, response: Response) -> Iterator[Page]:
         ctype = (response.headers.get(b"Content-Type") or b"").split(b";")[0].strip().lower()
