@@ -27,6 +27,7 @@ import zlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlsplit
@@ -188,12 +189,33 @@ def _extract_file(job: tuple[str, str | None, Any]) -> dict[str, Any]:
         return {"source": path, "url": url, "error": "unreadable", "detail": str(exc)}
     url = page_url(html, url)
     try:
-        article = extract_page(html, url, template=rules or None).article
+        done = extract_page(html, url, template=rules or None)
     except ExtractionError as exc:
         return {"source": path, "url": url, "error": exc.reason, "detail": exc.detail}
     except Exception as exc:  # a bug in extraction must not lose the other pages
         return {"source": path, "url": url, "error": "crash", "detail": repr(exc)[:300]}
-    return {"source": path, **article.to_dict()}
+    return extract_line(path, done)
+
+
+def extract_line(path: str, done: Any) -> dict[str, Any]:
+    """A page's line (``schema/extract-line.schema.json``): the crawl's item fields (the
+    file's time as ``fetched_at``), its ``source`` and whether it was cut."""
+    from newscrawl import SCHEMA_VERSION
+    from newscrawl.similarity import simhash
+
+    article = done.article
+    saved = datetime.fromtimestamp(Path(path).stat().st_mtime, timezone.utc)
+    return {
+        "source": path,
+        **article.to_dict(),
+        "removed": dict(sorted(article.removed.items())),
+        "fetched_at": saved.isoformat(timespec="seconds"),
+        "fingerprint": f"simhash:{simhash(article.text):016x}",
+        "duplicate_of": None,
+        "revision": 1,
+        "schema_version": SCHEMA_VERSION,
+        "input_truncated": done.input_truncated,
+    }
 
 
 def _extract_failed(job: tuple[str, str | None, Any], reason: str, detail: str) -> dict[str, Any]:

@@ -371,3 +371,50 @@ def test_url_and_urls_together_is_a_usage_error(
     args = ["extract", str(tmp_path / "a.html"), "--url", "https://x.example/", "--urls"]
     assert main([*args, str(tmp_path / "u.jsonl")]) == 2
     assert "not both" in capsys.readouterr().err
+
+
+# -- the lines and their schema -------------------------------------------------------
+SCHEMAS = Path(__file__).parent.parent / "newscrawl" / "schema"
+
+
+def test_every_line_is_valid_against_the_shipped_schema(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Articles carry every item field of the crawl's output (plus source and
+    input_truncated); failures carry the reason. A page cut at the size the extraction
+    reads is flagged."""
+    import jsonschema
+
+    big = tmp_path / "big.html"
+    big.write_text(
+        (DATA / "story.html")
+        .read_text(encoding="utf-8")
+        .replace("</body>", "<!--" + "x" * 5_100_000 + "--></body>"),
+        encoding="utf-8",
+    )
+    files = [DATA / "story.html", DATA / "garbage.html", DATA / "empty.html", big]
+    code, rows, _ = run(["extract", *map(str, files), "-j", "1"], capsys)
+    assert code == 1  # (two pages fail)
+    schema = json.loads((SCHEMAS / "extract-line.schema.json").read_text())
+    for row in rows:
+        jsonschema.validate(row, schema)
+    story, garbage, empty, cut = rows
+    assert story["input_truncated"] is False and cut["input_truncated"] is True
+    assert cut["text"] == story["text"]
+    assert story["fingerprint"].startswith("simhash:") and story["revision"] == 1
+    assert garbage["error"] and empty["error"] == "empty"
+
+
+def test_the_extract_line_schema_keeps_to_the_item_schema() -> None:
+    """Its article lines are the items: the same fields and rules, but for a URL that may
+    be unknown and the two fields of a file's line."""
+    item = json.loads((SCHEMAS / "item.schema.json").read_text())
+    article = json.loads((SCHEMAS / "extract-line.schema.json").read_text())["oneOf"][0]
+    extra = {"source", "input_truncated"}
+    assert set(article["required"]) == set(item["required"]) | extra
+    for name, rule in item["properties"].items():
+        if name in ("url", "canonical_url"):
+            assert article["properties"][name]["type"] == ["string", "null"]
+        else:
+            assert article["properties"][name] == rule, name
+    assert set(article["properties"]) == set(item["properties"]) | extra

@@ -57,6 +57,7 @@ from .sites import SiteRules, site_for
 from .templates import Block, Removal, TemplateLines, TemplateRules, iter_blocks
 from .text import is_prose
 from .textfilter import cut_read_next, drop_repeated_runs, filter_paragraphs
+from .thresholds import MAX_CHARS
 
 _TAG = re.compile(r"<[a-zA-Z!]")
 #: Elements that stand apart from their neighbours' text: trafilatura's breaks, cells
@@ -476,6 +477,8 @@ class Extraction:
     article: Article
     removals: list[Removal]
     blocks: list[Block] | None = None
+    #: The page was longer than the extraction reads (``MAX_CHARS``) and was cut.
+    input_truncated: bool = False
 
 
 def extract_page(
@@ -505,7 +508,7 @@ def extract_page(
     for step in STEPS:
         if step.name not in disabled:
             step.run(page)
-    return Extraction(page.result(), page.removals, page.blocks)
+    return Extraction(page.result(), page.removals, page.blocks, len(page.text) >= MAX_CHARS)
 
 
 def extract(
