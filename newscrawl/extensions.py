@@ -211,6 +211,7 @@ class RunReport:
             "new": new,
             "changed": changed,
             "unchanged": unchanged,
+            "skipped_before": int(get("newscrawl/skipped_before", 0)),
             "rejected": int(get("newscrawl/rejected", 0)),
             "errors": errors,
             "duration": duration,

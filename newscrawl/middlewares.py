@@ -52,10 +52,13 @@ class IncrementalFetchMiddleware:
             raise NotConfigured("NEWSCRAWL_INCREMENTAL is off")
         return cls(crawler)
 
-    def _count(self, how: str) -> None:
+    def _count(self, how: str, row: Any) -> None:
+        """An unchanged article; a page skipped before (a job ad, a page that is no
+        article) is counted apart: it was never an article of the output."""
         assert self.crawler.stats is not None
-        self.crawler.stats.inc_value("newscrawl/unchanged")
-        self.crawler.stats.inc_value(f"newscrawl/unchanged/{how}")
+        kind = "skipped_before" if row is not None and row.status == "skipped" else "unchanged"
+        self.crawler.stats.inc_value(f"newscrawl/{kind}")
+        self.crawler.stats.inc_value(f"newscrawl/{kind}/{how}")
 
     def process_request(self, request: Request, spider: Any = None) -> None:
         info = request.meta.get("newscrawl")
@@ -66,7 +69,7 @@ class IncrementalFetchMiddleware:
             return
         lastmod = info.get("lastmod")
         if lastmod and row.lastmod and not is_newer(lastmod, row.lastmod):
-            self._count("lastmod")
+            self._count("lastmod", row)
             raise Unchanged("lastmod")
         if row.etag:
             request.headers.setdefault(b"If-None-Match", row.etag.encode("latin-1"))
@@ -83,7 +86,7 @@ class IncrementalFetchMiddleware:
             if row is not None:
                 changes = {"lastmod": info["lastmod"]} if info.get("lastmod") else {}
                 state.touch(row.url, **changes)
-            self._count("304")
+            self._count("304", row)
             raise Unchanged("304")
         return response
 
