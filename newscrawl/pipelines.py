@@ -269,11 +269,12 @@ class ExtractionPipeline:
 
 
 class PolicyPipeline:
-    """Keep news articles only: page type, length, category (all configurable)."""
+    """Keep news articles only: page type (``NEWSCRAWL_PAGE_TYPES``), length, category
+    (all configurable)."""
 
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
-        self.articles_only = settings.getbool("NEWSCRAWL_ARTICLES_ONLY", True)
+        self.page_types = set(settings.getlist("NEWSCRAWL_PAGE_TYPES"))
         self.min_words = settings.getint("NEWSCRAWL_MIN_WORDS", 25)
         self.skip_categories = {
             c.strip().casefold() for c in settings.getlist("NEWSCRAWL_SKIP_CATEGORIES")
@@ -288,7 +289,7 @@ class PolicyPipeline:
             return item
         article = page["article"]
         url = page["url"]
-        if self.articles_only and article["page_type"] != "article":
+        if self.page_types and article["page_type"] not in self.page_types:
             raise Rejected("policy", f"not-article:{article['page_type']}", url=url, kind="skip")
         for category in article["categories"]:
             if {category.casefold(), slugify(category)} & self.skip_categories:

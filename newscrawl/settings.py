@@ -152,8 +152,10 @@ NEWSCRAWL_TEMPLATE_MIN_SHARE = 0.2
 # Posts in these categories (name or slug, case-insensitive) are not news: skipped, recorded.
 NEWSCRAWL_SKIP_CATEGORIES = ["jobs"]
 
-# Emit only pages classified as articles (others are recorded as skipped).
-NEWSCRAWL_ARTICLES_ONLY = True
+# Page types emitted (others are recorded as skipped, "not-article:<type>"): article,
+# liveblog, video, gallery, page (a site's about, contact or legal page), attachment,
+# listing, product, forum, documentation. Empty: every type.
+NEWSCRAWL_PAGE_TYPES = ["article", "liveblog"]
 
 # Articles shorter than this many words are rejected as too short.
 NEWSCRAWL_MIN_WORDS = 25

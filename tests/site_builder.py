@@ -28,3 +28,8 @@ def rebuild(out: Path, posts: list[dict[str, Any]]) -> None:
     """Regenerate the whole site into ``out`` from ``posts`` (as a site changes over time)."""
     seed = json.loads((FIXTURE / "seed.json").read_text(encoding="utf-8"))
     _module().build(posts, out, seed)
+
+
+def site_pages() -> dict[str, str]:
+    """The fixture site's own pages and attachment pages: slug -> kind."""
+    return {slug: kind for slug, (_, kind, _) in _module().SITE_PAGES.items()}

@@ -74,6 +74,24 @@ def test_job_ads_and_listings_are_not_items(crawl: tuple[CrawlResult, SiteServer
     assert result.stats["newscrawl/rejected/policy/category"] == len(jobs)
 
 
+def test_site_pages_and_attachments_are_not_items(
+    crawl: tuple[CrawlResult, SiteServer, Path],
+) -> None:
+    """About, Privacy, Contact (WordPress pages, linked from every footer) and a media
+    attachment's page are fetched, never emitted, and recorded with their type."""
+    from tests.site_builder import site_pages
+
+    result, server, _ = crawl
+    urls = {item["url"] for item in result.items}
+    reasons = {r["url"]: r["reason"] for r in result.rejects}
+    pages = site_pages()
+    assert {kind for kind in pages.values()} == {"page", "attachment"}
+    for slug, kind in pages.items():
+        page_url = server.base_url.rstrip("/") + f"/{slug}/"
+        assert page_url not in urls
+        assert reasons.get(page_url) == f"not-article:{kind}", (page_url, reasons.get(page_url))
+
+
 def test_items_match_the_schema(crawl: tuple[CrawlResult, SiteServer, Path]) -> None:
     result, _, _ = crawl
     for item in result.items:

@@ -74,6 +74,9 @@ _RUNNING_TEXT = frozenset(("p", "head", "item", "cell", "hi", "ref", "del"))
 #: replaces trafilatura's pick when it holds it (``SecondOpinion.wider``). Measured: on
 #: products and articles the wider choice brings in more than it adds.
 WIDEN_TYPES = frozenset(("listing", "documentation", "forum"))
+#: Pages of one story (or one page's text): the read-next cut and the date in the text
+#: apply to them.
+STORY_TYPES = frozenset(("article", "liveblog", "video", "gallery", "page", "attachment"))
 
 
 #: Removed once metadata is read. <noscript> stays: it is what a reader without
@@ -398,7 +401,8 @@ def step_widen(page: Page) -> None:
 
 def step_read_next(page: Page) -> None:
     """On an article: the "Read this next" box and its teasers out."""
-    if page.result().page_type != "article":
+    kind = page.result().page_type
+    if kind not in STORY_TYPES:
         return
     own = page.opinion.articles_own if page.opinion is not None else is_prose
     cut = cut_read_next(page.paragraphs, own)
@@ -408,13 +412,13 @@ def step_read_next(page: Page) -> None:
     if shorter:
         removed = page.removed + dropped + Counter({"read-next": 1})
         page.article = _article(page.md, page.url, shorter, removed)
-        page.article.page_type = "article"
+        page.article.page_type = kind
 
 
 def step_date_in_text(page: Page) -> None:
     """An article's date from its text, when its metadata gave none."""
     article = page.result()
-    if article.published is None and article.page_type == "article":
+    if article.published is None and article.page_type in STORY_TYPES:
         article.published = date_in_text(page.root())
 
 

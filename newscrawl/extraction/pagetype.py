@@ -1,10 +1,12 @@
-"""Is this page an article? (``article``, or what else: ``listing``, ``product``, ...)
+"""Is this page an article? (``article``, or what else: ``liveblog``, ``video``,
+``gallery``, ``page``, ``attachment``, ``listing``, ``product``, ...)
 
-The crawl emits articles only, so the decision is conservative: a page is an
-article unless the evidence says otherwise clearly. Evidence: the types the
-page declares (schema.org JSON-LD, ``og:type``), its URL, and the shape of
-its content (many short link-heavy items and little running text make a
-listing).
+The crawl emits articles (and live blogs) only, so the decision is conservative: a
+page is an article unless the evidence says otherwise clearly. Evidence: the types
+the page declares (schema.org JSON-LD, ``og:type``), the classes WordPress writes on
+``<body>`` and on the post's ``<article>`` (``page``, ``type-page``, ``attachment``,
+``archive``...), its URL, and the shape of its content (many short link-heavy items
+and little running text make a listing).
 """
 
 from __future__ import annotations
@@ -28,10 +30,32 @@ DECLARED = {
     "profilepage": "listing",
 }  # fmt: skip
 LISTING_PATH = re.compile(r"/(category|categories|tag|tags|author|topics?|page/\d+|archives?)(/|$)")
+#: Declared types of a site's own pages (about, contact, a plain web page).
+PAGE_TYPES = frozenset(("aboutpage", "contactpage", "webpage"))
+_SPACE = re.compile(r"\s+")
 
 
 def page_type(tree: _Element, md: Metadata, article: Article, url: str | None) -> str:
     """``"article"`` or the kind of page it is instead."""
+    kind = _kind(md, article, url)
+    if kind != "article":
+        return kind
+    # one story's page, or one page's: which kind (the steps treat them alike)
+    declared_article = bool(md.types & ARTICLE_TYPES) or "article" in md.types
+    if "liveblogposting" in md.types:
+        return "liveblog"
+    wordpress = _wordpress_kind(tree)
+    if wordpress == "attachment" or (wordpress == "page" and not declared_article):
+        return wordpress  # (sites that publish stories as pages declare them articles)
+    if not declared_article and (media := _media_kind(md.types)) is not None:
+        return media
+    if not declared_article and _declared_page(md):
+        return "page"
+    return "article"
+
+
+def _kind(md: Metadata, article: Article, url: str | None) -> str:
+    """Article, or a listing, product, forum or documentation page."""
     declared_article = bool(md.types & ARTICLE_TYPES) or "article" in md.types
     if declared_article and md.types & {"techarticle"} and not md.published:
         return "documentation"
@@ -54,3 +78,42 @@ def _looks_like_listing(article: Article) -> bool:
         return False
     long_ones = [p for p in paragraphs if len(WORD.findall(p)) >= 25]
     return len(long_ones) <= 1 and article.word_count < 400
+
+
+def _wordpress_kind(tree: _Element) -> str | None:
+    """The kind of page WordPress says in its classes: ``<body class="... page page-id-2">``
+    or ``<article class="... type-page">`` (a site page: about, contact, privacy),
+    ``attachmentid-N`` (a media attachment's page); None for a post or a page that is not
+    WordPress's. (Its archives and searches are listings by their URL and shape.)"""
+    root = tree if tree.tag == "html" else tree.getroottree().getroot()
+    body = root.find("body")
+    classes = set(_SPACE.split((body.get("class") or "").strip())) if body is not None else set()
+    if any(c.startswith("attachmentid-") for c in classes):
+        return "attachment"
+    if "single-post" in classes or any(c.startswith("postid-") for c in classes):
+        return None
+    if any(c.startswith("page-id-") for c in classes):
+        return "page"
+    for el in root.iter("article"):
+        if "type-page" in _SPACE.split(el.get("class") or ""):
+            return "page"
+        break  # (the first <article> is the post's)
+    return None
+
+
+def _media_kind(types: set[str]) -> str | None:
+    """A video or a gallery page by its declared type (og:type video.*, VideoObject,
+    ImageGallery)."""
+    if any(t.startswith("video.") for t in types) or "videoobject" in types:
+        return "video"
+    if "imagegallery" in types:
+        return "gallery"
+    return None
+
+
+def _declared_page(md: Metadata) -> bool:
+    """An about or contact page, or a page that declares itself a plain web page
+    (JSON-LD WebPage) and has no date at all (an article has one)."""
+    if md.types & {"aboutpage", "contactpage"}:
+        return True
+    return bool(md.types & PAGE_TYPES) and md.published is None
