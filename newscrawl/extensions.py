@@ -22,7 +22,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
-from newscrawl.pipelines import OverItemLimit, Rejected
+from newscrawl.pipelines import OverItemLimit, Rejected, Unchanged
 from newscrawl.run import EXIT_FAILED, Run
 from newscrawl.signals import page_rejected
 from newscrawl.workers import peak_rss
@@ -103,6 +103,8 @@ class RunReport:
             self.record(
                 exception.url, exception.stage, exception.reason, exception.detail, exception.kind
             )
+        elif isinstance(exception, Unchanged):
+            return  # (no reject: counted as unchanged)
         elif isinstance(exception, OverItemLimit):
             url = str(getattr(item, "get", lambda _k: "")("url"))
             self.record(url, "limit", "over-item-limit", str(exception), kind="skip")

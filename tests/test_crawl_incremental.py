@@ -86,6 +86,9 @@ def test_runs_emit_only_new_and_changed_articles(site_dir: Path, crawler: Crawle
         assert got[f"{base}/{copycat}/"]["duplicate_of"] == f"{base}/{source}/"
         assert got[f"{base}/{fresh}/"]["duplicate_of"] is None
         assert third.summary["new"] == 2 and third.summary["changed"] == 1
+        # an article fetched again with the same text is unchanged, not a reject
+        assert third.summary["errors"] == 0
+        assert not [r for r in third.rejects if r["reason"] == "Unchanged"]
 
 
 def test_a_killed_run_is_completed_by_the_next(site_dir: Path, crawler: Crawler) -> None:
