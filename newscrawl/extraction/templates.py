@@ -166,6 +166,19 @@ def _text(el: _Element) -> str:
     return " ".join(t for t in parts if t.strip())
 
 
+def _joined(el: _Element, texts: dict[_Element, str]) -> str:
+    """:func:`_text` of ``el`` from its children's (``texts``): its own text, each visible
+    child's, each child's tail (a skipped child's too), the blank ones left out."""
+    parts = [el.text] if el.text and el.text.strip() else []
+    for child in el:
+        visible = isinstance(child.tag, str) and child.tag not in SKIP_TAGS
+        if visible and (inner := texts.get(child)):
+            parts.append(inner)
+        if child.tail and child.tail.strip():
+            parts.append(child.tail)
+    return " ".join(parts)
+
+
 def _is_own_link(href: str, host: str | None) -> bool:
     """Does ``href`` lead to another page of the same site?"""
     if not href or href.startswith(("#", "mailto:", "javascript:", "tel:")):
@@ -214,6 +227,7 @@ def iter_blocks(root: _Element, url: str | None = None) -> Iterator[tuple[_Eleme
     words: dict[_Element, int] = {}
     links: dict[_Element, int] = {}
     own: dict[_Element, int] = {}
+    texts: dict[_Element, str] = {}  # (as _text gives them, for elements of few words)
     for el in reversed(nodes):  # descendants before ancestors
         if el.tag in SKIP_TAGS:
             words[el] = links[el] = own[el] = 0
@@ -230,6 +244,8 @@ def iter_blocks(root: _Element, url: str | None = None) -> Iterator[tuple[_Eleme
             lw = w
             o = int(_is_own_link(el.get("href") or "", host))
         words[el], links[el], own[el] = w, lw, o
+        if w <= KEY_MAX_WORDS:
+            texts[el] = _joined(el, texts)
     paths: dict[_Element, str] = {}
     in_code: set[_Element] = set()
     for el in nodes:
@@ -251,7 +267,7 @@ def iter_blocks(root: _Element, url: str | None = None) -> Iterator[tuple[_Eleme
         else:
             block_path = paths[el]
         w = words[el]
-        text = _text(el) if 0 < w <= KEY_MAX_WORDS and not _is_token(el, in_code) else ""
+        text = texts.get(el, "") if 0 < w <= KEY_MAX_WORDS and not _is_token(el, in_code) else ""
         key = text_key(text) if _mostly_words(text) else ""
         label = _label_key(el, block_path, text, w, links[el]) if text else ""
         variant = _hash(" ".join(text.casefold().split())) if label else ""
