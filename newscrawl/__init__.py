@@ -10,4 +10,4 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 #: Version of the item layout written to JSONL (see ``schema/item.schema.json``).
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2

@@ -214,6 +214,8 @@ def extract_line(path: str, done: Any) -> dict[str, Any]:
         "duplicate_of": None,
         "revision": 1,
         "schema_version": SCHEMA_VERSION,
+        "warc_file": None,
+        "warc_offset": None,
         "input_truncated": done.input_truncated,
     }
 

@@ -22,6 +22,7 @@ class Page(scrapy.Item):
     fetched_at = scrapy.Field()  # ISO 8601, UTC
     lastmod = scrapy.Field()  # from the sitemap, if any
     discovered_via = scrapy.Field()  # "sitemap", "feed", "listing", ...
+    warc = scrapy.Field()  # {"file", "offset"} of its WARC response record, or None
     article = scrapy.Field()  # the ArticleItem, once the extraction pipeline has run
 
 
@@ -50,3 +51,5 @@ class ArticleItem(scrapy.Item):
     revision = scrapy.Field()  # 1 when first emitted, +1 each time it changed
     removed = scrapy.Field()  # boilerplate blocks removed, by kind ({"share": 2, ...})
     schema_version = scrapy.Field()
+    warc_file = scrapy.Field()  # the WARC file holding the page as fetched (NEWSCRAWL_WARC)
+    warc_offset = scrapy.Field()  # the byte offset of its response record there

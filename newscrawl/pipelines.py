@@ -92,6 +92,8 @@ def article_item(page: Page, article: Article, fingerprint: int) -> ArticleItem:
         revision=1,
         removed=dict(sorted(article.removed.items())),
         schema_version=SCHEMA_VERSION,
+        warc_file=(page.get("warc") or {}).get("file"),
+        warc_offset=(page.get("warc") or {}).get("offset"),
     )
 
 

@@ -83,6 +83,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Skip articles unchanged since the last run (sitemap lastmod), else ask with
     # If-None-Match / If-Modified-Since and treat a 304 as unchanged.
     "newscrawl.middlewares.IncrementalFetchMiddleware": 560,
+    # With NEWSCRAWL_WARC: every response as fetched (before decompression) to WARC.
+    "newscrawl.warc.WarcWriterMiddleware": 950,
 }
 
 EXTENSIONS = {
@@ -107,6 +109,11 @@ LOG_LEVEL = "INFO"
 # Site address per spider name, used when no `-a base_url=URL` is given,
 # e.g. -s 'NEWSCRAWL_BASE_URLS={"gqn": "https://example.com/"}'.
 NEWSCRAWL_BASE_URLS: dict[str, str] = {}
+
+# Write every fetched response (and its request) to <spider>/<run time>.warc.gz beside the
+# run's other files (WARC 1.1, a gzip member per record); a new file past the size below.
+NEWSCRAWL_WARC = False
+NEWSCRAWL_WARC_MAX_BYTES = 1_000_000_000
 
 # Where each run writes <spider>/<run time>.jsonl (+ .rejects.jsonl, .stats.json).
 NEWSCRAWL_OUTPUT_DIR = "output"

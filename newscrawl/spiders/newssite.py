@@ -422,6 +422,7 @@ class NewsSiteSpider(scrapy.Spider):
             fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
             lastmod=info.get("lastmod"),
             discovered_via=info.get("via"),
+            warc=response.meta.get("warc"),
         )
 
     def on_article_error(self, failure: Failure) -> None:
