@@ -35,6 +35,7 @@ from urllib.parse import urlsplit
 from newscrawl.evaluation.pool import run_ordered
 from newscrawl.evaluation.runner import EXTRACTORS, evaluate_set, is_set, load_set, truncated
 from newscrawl.pageurls import UrlListError, mirror_url, read_url_list
+from newscrawl.warcread import SEPARATOR, html_responses, is_warc, read_response
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 PAGE_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
@@ -96,7 +97,7 @@ def _isatty(stream: IO[str]) -> bool:
 
 # -- extract ---------------------------------------------------------------
 def _is_page(path: Path) -> bool:
-    return path.name.lower().endswith(PAGE_SUFFIXES)
+    return path.name.lower().endswith(PAGE_SUFFIXES) or is_warc(path)
 
 
 def find_pages(paths: list[str]) -> list[Path]:
@@ -108,17 +109,60 @@ def find_pages(paths: list[str]) -> list[Path]:
             found += sorted(p for p in path.rglob("*") if p.is_file() and _is_page(p))
         elif path.is_file():
             if not _is_page(path):
-                raise UsageError(f"not an .html, .htm or .html.gz file: {name}")
+                raise UsageError(f"not an .html, .htm, .html.gz or .warc(.gz) file: {name}")
             found.append(path)
         else:
             raise UsageError(f"no such file or directory: {name}")
     if not found:
-        raise UsageError("no .html, .htm or .html.gz pages found")
+        raise UsageError("no .html, .htm, .html.gz or .warc(.gz) files found")
     return found
 
 
+@dataclass
+class WarcSources:
+    """The pages of WARC inputs, each a ``FILE#OFFSET`` source: its URL, date and type."""
+
+    url: dict[str, str]
+    date: dict[str, str | None]
+
+
+def expand_warcs(pages: list[Path]) -> tuple[list[Path], WarcSources]:
+    """``pages`` with each WARC file replaced by its HTML responses (``FILE#OFFSET``),
+    read as a stream; what each file skips is said on stderr."""
+    out: list[Path] = []
+    known = WarcSources({}, {})
+    for page in pages:
+        if not is_warc(page):
+            out.append(page)
+            continue
+        skipped: Counter[str] = Counter()
+        found = 0
+        try:
+            for record in html_responses(page, skipped):
+                source = f"{page}{SEPARATOR}{record.offset}"
+                known.url[source], known.date[source] = record.url, record.date
+                out.append(Path(source))
+                found += 1
+        except Exception as exc:  # (a corrupt archive: what was read stays)
+            skipped[f"unreadable ({type(exc).__name__})"] += 1
+        said = ", ".join(f"{n} {why}" for why, n in sorted(skipped.items()))
+        print(f"newscrawl extract: {page}: {found} HTML pages; skipped {said or 'none'}",
+              file=sys.stderr)  # fmt: skip
+    return out, known
+
+
+def _warc_source(path: Path) -> tuple[Path, int] | None:
+    """The WARC file and offset of a ``FILE#OFFSET`` source, else None."""
+    name, _, offset = str(path).rpartition(SEPARATOR)
+    if name and offset.isdigit() and is_warc(name):
+        return Path(name), int(offset)
+    return None
+
+
 def read_bytes(path: Path) -> bytes:
-    """A page's raw bytes (gunzipped for ``.gz``)."""
+    """A page's raw bytes (gunzipped for ``.gz``; a WARC record's payload)."""
+    if (warc := _warc_source(path)) is not None:
+        return read_response(*warc)[0]
     data = path.read_bytes()
     return gzip.decompress(data) if path.name.lower().endswith(".gz") else data
 
@@ -147,6 +191,8 @@ def _observe(job: tuple[str, str | None]) -> Any:
 
 def _host(path: Path, url: str | None) -> str | None:
     """The host of a page file's URL (given, or its canonical link): no parse needed."""
+    if url:
+        return urlsplit(url).hostname
     try:
         found = page_url(read_bytes(path), url)
     except (OSError, EOFError):
@@ -178,33 +224,46 @@ def _given_urls(
     return urls
 
 
-def _extract_file(job: tuple[str, str | None, Any]) -> dict[str, Any]:
+#: A page to extract: its source, URL, site-template rules and WARC-Date.
+Job = tuple[str, str | None, Any, str | None]
+
+
+def _extract_file(job: Job) -> dict[str, Any]:
     """Worker side: one page file to its JSON row (an article or an error)."""
     from newscrawl.extraction import ExtractionError, extract_page
 
-    path, url, rules = job
+    path, url, rules, fetched_at = job
+    content_type = None
     try:
-        html = read_bytes(Path(path))
-    except (OSError, EOFError) as exc:
+        if (warc := _warc_source(Path(path))) is not None:
+            html, content_type = read_response(*warc)
+        else:
+            html = read_bytes(Path(path))
+    except (OSError, EOFError, zlib.error) as exc:
         return {"source": path, "url": url, "error": "unreadable", "detail": str(exc)}
     url = page_url(html, url)
     try:
-        done = extract_page(html, url, template=rules or None)
+        done = extract_page(html, url, content_type=content_type, template=rules or None)
     except ExtractionError as exc:
         return {"source": path, "url": url, "error": exc.reason, "detail": exc.detail}
     except Exception as exc:  # a bug in extraction must not lose the other pages
         return {"source": path, "url": url, "error": "crash", "detail": repr(exc)[:300]}
-    return extract_line(path, done)
+    return extract_line(path, done, fetched_at)
 
 
-def extract_line(path: str, done: Any) -> dict[str, Any]:
+def extract_line(path: str, done: Any, fetched_at: str | None = None) -> dict[str, Any]:
     """A page's line (``schema/extract-line.schema.json``): the crawl's item fields (the
-    file's time as ``fetched_at``), its ``source`` and whether it was cut."""
+    WARC-Date, else the file's time, as ``fetched_at``), its ``source`` and whether it
+    was cut."""
     from newscrawl import SCHEMA_VERSION
     from newscrawl.similarity import simhash
 
     article = done.article
-    saved = datetime.fromtimestamp(Path(path).stat().st_mtime, timezone.utc)
+    saved = (
+        datetime.fromisoformat(fetched_at.replace("Z", "+00:00"))
+        if fetched_at
+        else datetime.fromtimestamp(Path(path).stat().st_mtime, timezone.utc)
+    )
     return {
         "source": path,
         **article.to_dict(),
@@ -220,7 +279,7 @@ def extract_line(path: str, done: Any) -> dict[str, Any]:
     }
 
 
-def _extract_failed(job: tuple[str, str | None, Any], reason: str, detail: str) -> dict[str, Any]:
+def _extract_failed(job: Job, reason: str, detail: str) -> dict[str, Any]:
     return {"source": job[0], "url": job[1], "error": reason, "detail": detail}
 
 
@@ -275,12 +334,17 @@ def _args_extract(parser: argparse.ArgumentParser) -> None:
 
 def _cmd_extract(args: argparse.Namespace) -> int:
     """One JSON line per input page, in input order: the article, or the error."""
-    pages = find_pages(args.paths)
+    pages, warcs = expand_warcs(find_pages(args.paths))
+    if not pages:
+        raise UsageError("no HTML pages in the WARC files given")
     if args.url and len(pages) > 1:
         raise UsageError(f"--url applies to a single page ({len(pages)} given)")
     if args.url and args.urls:
         raise UsageError("give --url (one page) or --urls (a list), not both")
-    urls = _given_urls(args.paths, pages, args.url, args.urls)
+    urls = [
+        warcs.url.get(str(p), u)
+        for p, u in zip(pages, _given_urls(args.paths, pages, args.url, args.urls), strict=True)
+    ]
     workers = args.jobs or os.cpu_count() or 1
     progress = Progress()
     rules: list[Any] = [None] * len(pages)
@@ -290,7 +354,10 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
     except OSError as exc:
         raise UsageError(f"cannot write {args.output}: {exc.strerror}") from exc
-    jobs = [(str(page), u, r) for page, u, r in zip(pages, urls, rules, strict=True)]
+    jobs = [
+        (str(page), u, r, warcs.date.get(str(page)))
+        for page, u, r in zip(pages, urls, rules, strict=True)
+    ]
     failed = done = 0
     try:
         for row in run_ordered(_extract_file, jobs, _extract_failed, workers, args.timeout):

@@ -4,10 +4,13 @@ record its text comes from."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import subprocess
 import sys
+from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
@@ -70,3 +73,102 @@ def test_without_the_setting_no_warc_is_written(tmp_path: Path) -> None:
     assert result.returncode == 0
     assert not list(crawler.output.glob("gqn/*.warc.gz"))
     assert all(i["warc_file"] is None and i["warc_offset"] is None for i in result.items)
+
+
+def test_extract_of_the_crawls_warc_gives_the_same_text(
+    warc_crawl: tuple[CrawlResult, Path], tmp_path: Path
+) -> None:
+    """``newscrawl extract output/gqn/*.warc.gz``: every item's text, byte for byte, with
+    its URL and fetch date from the archive."""
+    from newscrawl.cli import main
+
+    result, warc = warc_crawl
+    out = tmp_path / "again.jsonl"
+    main(["extract", str(warc), "-j", "1", "--no-site-templates", "-o", str(out)])
+    rows = {r["url"]: r for r in map(json.loads, out.read_text().splitlines()) if "text" in r}
+    for item in result.items:
+        again = rows[item["url"]]
+        assert again["text"] == item["text"]
+        assert again["source"] == f"{warc}#{item['warc_offset']}"
+        assert again["fetched_at"][:16] == item["fetched_at"][:16]  # (to the minute)
+
+
+def _record(
+    writer: Any,
+    uri: str,
+    status: str,
+    body: bytes,
+    headers: list[tuple[str, str]],
+    kind: str = "response",
+    warc_headers: dict[str, str] | None = None,
+) -> None:
+    from warcio.statusandheaders import StatusAndHeaders
+
+    writer.write_record(
+        writer.create_warc_record(
+            uri,
+            kind,
+            payload=BytesIO(body),
+            http_headers=StatusAndHeaders(status, headers, protocol="HTTP/1.1"),
+            warc_headers_dict=warc_headers or {},
+        )
+    )
+
+
+def test_only_whole_html_200_responses_are_extracted_and_the_rest_counted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from warcio.warcwriter import WARCWriter
+
+    from newscrawl.cli import main
+    from tests.hostile import story
+
+    html = [("Content-Type", "text/html; charset=utf-8")]
+    path = tmp_path / "mixed.warc.gz"
+    with path.open("wb") as f:
+        w = WARCWriter(f, gzip=True)
+        w.write_record(w.create_warcinfo_record(path.name, {"software": "test"}))
+        _record(w, "https://a.example/one/", "200 OK", story("harbour").encode(), html)
+        gz = gzip.compress(story("museum").encode())  # content-encoding, in a chunked body
+        chunked = f"{len(gz):x}\r\n".encode() + gz + b"\r\n0\r\n\r\n"
+        _record(
+            w,
+            "https://a.example/two/",
+            "200 OK",
+            chunked,
+            [*html, ("Content-Encoding", "gzip"), ("Transfer-Encoding", "chunked")],
+        )
+        _record(
+            w,
+            "https://a.example/doc.pdf",
+            "200 OK",
+            b"%PDF-1.4",
+            [("Content-Type", "application/pdf")],
+        )
+        _record(w, "https://a.example/gone/", "404 Not Found", b"<html>gone</html>", html)
+        _record(w, "https://a.example/one/", "200 OK", b"", html, kind="revisit")
+        _record(
+            w,
+            "https://a.example/cut/",
+            "200 OK",
+            story("cut").encode()[:300],
+            html,
+            warc_headers={"WARC-Truncated": "length"},
+        )
+        _record(w, "https://a.example/one/", "GET /one/ HTTP/1.1", b"", [], kind="request")
+    out = tmp_path / "out.jsonl"
+    assert main(["extract", str(path), "-j", "1", "-o", str(out)]) == 0
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["url"] for r in rows] == ["https://a.example/one/", "https://a.example/two/"]
+    assert "harbour report" in rows[0]["text"] and "museum report" in rows[1]["text"]
+    err = capsys.readouterr().err
+    assert "2 HTML pages" in err
+    for skipped in (
+        "1 not-200",
+        "1 not-html",
+        "1 revisit",
+        "1 truncated",
+        "1 request",
+        "1 warcinfo",
+    ):
+        assert skipped in err, err
