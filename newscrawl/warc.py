@@ -13,7 +13,9 @@ offset), and the article item carries them (``warc_file``, ``warc_offset``).
 
 from __future__ import annotations
 
+import fcntl
 import logging
+import zlib
 from datetime import datetime, timezone
 from io import BytesIO
 from pathlib import Path
@@ -56,9 +58,14 @@ class WarcWriterMiddleware:
     # -- files ----------------------------------------------------------------
     def _open(self) -> None:
         run = Run.of(self.crawler)
+        if self._number == 0:
+            for path in sorted(run.output_dir.glob("*.warc.gz")):
+                complete_killed_warc(path)
         suffix = f"-{self._number:05d}" if self._number else ""
         self._path = run.output_dir / f"{run.run_id}{suffix}.warc.gz"
         self._file = open(self._path, "ab")  # noqa: SIM115 - held for the run
+        # Held while we write: a WARC nobody holds belongs to a finished or dead run.
+        fcntl.flock(self._file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         self._writer = self._writer_class(self._file, gzip=True, warc_version="1.1")
         info = self._writer.create_warcinfo_record(
             self._path.name,
@@ -131,6 +138,45 @@ class WarcWriterMiddleware:
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value("newscrawl/warc/records", 2)
         return response
+
+
+def complete_killed_warc(path: Path) -> int:
+    """Cut a WARC file that a killed run left (no writer holds it) after its last whole
+    record; return the bytes cut. Each record is a gzip member of its own: what comes
+    before a partial last member reads as it was written."""
+    with open(path, "r+b") as f:
+        try:
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return 0  # (a live run is writing it)
+        whole = _whole_members(f)
+        size = f.seek(0, 2)
+        if whole < size:
+            f.truncate(whole)
+            logger.warning("Cut %d bytes of a partial last record from %s", size - whole, path)
+        return size - whole
+
+
+def _whole_members(f: IO[bytes]) -> int:
+    """Where the last whole gzip member of ``f`` ends (read in chunks, output dropped)."""
+    f.seek(0)
+    position = whole = 0
+    member = zlib.decompressobj(31)
+    while chunk := f.read(1 << 20):
+        while chunk:
+            member.decompress(chunk, 1 << 16)
+            while member.unconsumed_tail and not member.eof:
+                member.decompress(member.unconsumed_tail, 1 << 16)
+            if member.eof:
+                used = len(chunk) - len(member.unused_data)
+                position += used
+                whole = position
+                chunk = member.unused_data
+                member = zlib.decompressobj(31)
+            else:
+                position += len(chunk)
+                chunk = b""
+    return whole
 
 
 def _target(url: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import subprocess
 import sys
 from io import BytesIO
@@ -172,3 +173,33 @@ def test_only_whole_html_200_responses_are_extracted_and_the_rest_counted(
         "1 warcinfo",
     ):
         assert skipped in err, err
+
+
+def test_a_killed_runs_warc_is_completed_by_the_next_run(tmp_path: Path) -> None:
+    """SIGKILL mid-crawl: the WARC reads up to its last whole record; the next run cuts
+    a partial last record, and warcio then checks it whole."""
+    from newscrawl.warc import complete_killed_warc
+    from tests.conftest import alive, kill, live_children, wait_for
+
+    crawler = Crawler(tmp_path)
+    crawler.workdir.mkdir(exist_ok=True)
+    with SiteServer(SITE, delay=0.2) as server:
+        proc = crawler.start(
+            server.base_url, "-s", "NEWSCRAWL_WARC=True", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2"
+        )
+        warcs = lambda: list(crawler.output.glob("gqn/*.warc.gz"))  # noqa: E731
+        assert wait_for(lambda: any(w.stat().st_size > 20_000 for w in warcs()), timeout=120)
+        workers = live_children(proc.pid)  # (the extraction pool: it may share the file)
+        kill(proc)
+        assert wait_for(lambda: not any(alive(pid) for pid in workers), timeout=15), workers
+        (killed,) = warcs()
+        with killed.open("ab") as f:  # (as if killed in the middle of a record)
+            f.write(gzip.compress(b"WARC/1.1\r\nWARC-Type: response\r\n" + os.urandom(4000))[:700])
+        again = crawler.run(server.base_url, "-s", "NEWSCRAWL_WARC=True")
+    assert again.returncode == 0, again.log[-3000:]
+    assert "partial last record" in again.log
+    assert complete_killed_warc(killed) == 0  # (already whole)
+    check = subprocess.run([*WARCIO, "check", str(killed)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    with killed.open("rb") as f:
+        assert sum(1 for r in ArchiveIterator(f) if r.rec_type == "response") > 0
