@@ -203,3 +203,23 @@ def test_a_killed_runs_warc_is_completed_by_the_next_run(tmp_path: Path) -> None
     assert check.returncode == 0, check.stdout + check.stderr
     with killed.open("rb") as f:
         assert sum(1 for r in ArchiveIterator(f) if r.rec_type == "response") > 0
+
+
+def test_a_full_warc_file_is_followed_by_the_next(tmp_path: Path) -> None:
+    """``NEWSCRAWL_WARC_MAX_BYTES``: past it, ``<run id>-00001.warc.gz`` begins; every
+    item's record is in the file it names."""
+    crawler = Crawler(tmp_path)
+    with SiteServer(SITE) as server:
+        result = crawler.run(
+            server.base_url, "-s", "NEWSCRAWL_WARC=True", "-s", "NEWSCRAWL_WARC_MAX_BYTES=60000"
+        )
+    assert result.returncode == 0, result.log[-3000:]
+    files = sorted(p.name for p in crawler.output.glob("gqn/*.warc.gz"))
+    run_id = result.summary["run_id"]
+    assert len(files) > 2 and files[0] == f"{run_id}-00001.warc.gz"
+    assert f"{run_id}.warc.gz" in files
+    for item in result.items:
+        with (crawler.output / "gqn" / item["warc_file"]).open("rb") as f:
+            f.seek(item["warc_offset"])
+            record = next(iter(ArchiveIterator(f)))
+            assert record.rec_headers.get_header("WARC-Target-URI") == item["url"]
