@@ -613,9 +613,9 @@ _HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 
 
 def _section_title(el: _Element, text: str) -> bool:
-    """A heading or a label ("Condition:"): a shop's product pages share their section
-    titles, which are their content."""
-    return el.tag in _HEADINGS or text.rstrip().endswith(":")
+    """A heading: pages of one site share their section titles ("About this item",
+    "System requirements"), which are their content."""
+    return el.tag in _HEADINGS
 
 
 @dataclass
