@@ -1,20 +1,22 @@
 """Main entry point: HTML (+URL) in, :class:`Article` out, as an ordered list of named
 steps over one page (:data:`STEPS`):
 
-1. decode (BOM, meta charset, detection) and parse once with lxml; the site's
-   learned template pruned from that tree;
+1. decode (BOM, meta charset, detection; JSON and XML refused) and parse once with
+   lxml; the site's learned template blocks found on that tree;
 2. metadata from the whole page (``metadata.py``);
 3. browser-like repairs (``prepare.py``), then boilerplate elements pruned, generic
    and site-specific (``prune.py``);
 4. main-text scoring by trafilatura on the pruned tree (its strengths kept: link
-   density, text density, container heuristics), or, when the site's markup names
-   its body container for sure, that container;
+   density, text density, container heuristics; its Readability fallback only where
+   it can win, ``scorer.py``), or, when the site's markup names its body container for
+   sure, that container;
 5. blocks the scorer dropped mid-article put back (``recover.py``), and the tail it
    kept past the article dropped where Readability's scoring shows it is not the
    article's prose (``secondopinion.py``);
 6. the headline, repeated runs and boilerplate lines dropped (``textfilter.py``);
 7. the page type (``pagetype.py``); on listings, forums and docs Readability's wider
-   article; on articles, "Read this next" boxes out.
+   article; on articles, "Read this next" boxes out;
+8. the lines of the site's template blocks out of the article (``templates.py``).
 """
 
 from __future__ import annotations
