@@ -57,6 +57,15 @@ def wall(command: list[str]) -> float:
     return time.perf_counter() - start
 
 
+def alternating(commands: dict[str, list[str]], rounds: int) -> dict[str, list[float]]:
+    """Each command's wall seconds, ``rounds`` times, who goes first swapping each round."""
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for round_ in range(rounds):
+        for name in list(commands) if round_ % 2 == 0 else list(commands)[::-1]:
+            times[name].append(wall(commands[name]))
+    return times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("set", nargs="?", type=Path, default=DEFAULT_SET)
@@ -81,11 +90,7 @@ def main() -> None:
             ],
             "trafilatura": [sys.executable, "-c", LOOP, str(pages), f"{tmp}/trafilatura.jsonl"],
         }
-        times: dict[str, list[float]] = {name: [] for name in commands}
-        for round_ in range(args.rounds):
-            order = list(commands) if round_ % 2 == 0 else list(commands)[::-1]
-            for name in order:
-                times[name].append(wall(commands[name]))
+        times = alternating(commands, args.rounds)
     print(f"{count} pages of {args.set.name}, {args.rounds} rounds, wall seconds:")
     for name, taken in times.items():
         print(

@@ -16,13 +16,12 @@ import argparse
 import gzip
 import json
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from io import BytesIO
 from pathlib import Path
 
+from extract_wall import alternating  # (beside this script)
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -54,12 +53,6 @@ def write_inputs(set_dir: Path, limit: int, into: Path) -> tuple[Path, Path, int
     return folder, warc, len(golds)
 
 
-def wall(command: list[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(command, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("set", nargs="?", type=Path, default=DEFAULT_SET)
@@ -74,10 +67,7 @@ def main() -> None:
             "folder": [*base, "--no-site-templates", str(folder), "-o", f"{tmp}/folder.jsonl"],
             "warc": [*base, "--no-site-templates", str(warc), "-o", f"{tmp}/warc.jsonl"],
         }
-        times: dict[str, list[float]] = {name: [] for name in commands}
-        for round_ in range(args.rounds):
-            for name in list(commands) if round_ % 2 == 0 else list(commands)[::-1]:
-                times[name].append(wall(commands[name]))
+        times = alternating(commands, args.rounds)
     print(f"{count} pages of {args.set.name}, -j {args.jobs}, {args.rounds} rounds:")
     for name, taken in times.items():
         median = statistics.median(taken)
