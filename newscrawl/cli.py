@@ -120,7 +120,7 @@ def find_pages(paths: list[str]) -> list[Path]:
 
 @dataclass
 class WarcSources:
-    """The pages of WARC inputs, each a ``FILE#OFFSET`` source: its URL, date and type."""
+    """The pages of WARC inputs, each a ``FILE#OFFSET`` source: its URL and date."""
 
     url: dict[str, str]
     date: dict[str, str | None]
@@ -161,10 +161,15 @@ def _warc_source(path: Path) -> tuple[Path, int] | None:
 
 def read_bytes(path: Path) -> bytes:
     """A page's raw bytes (gunzipped for ``.gz``; a WARC record's payload)."""
+    return read_source(path)[0]
+
+
+def read_source(path: Path) -> tuple[bytes, str | None]:
+    """A page's raw bytes, and its Content-Type when its source says one (a WARC record)."""
     if (warc := _warc_source(path)) is not None:
-        return read_response(*warc)[0]
+        return read_response(*warc)
     data = path.read_bytes()
-    return gzip.decompress(data) if path.name.lower().endswith(".gz") else data
+    return (gzip.decompress(data) if path.name.lower().endswith(".gz") else data), None
 
 
 def page_url(html: bytes, given: str | None) -> str | None:
@@ -233,12 +238,8 @@ def _extract_file(job: Job) -> dict[str, Any]:
     from newscrawl.extraction import ExtractionError, extract_page
 
     path, url, rules, fetched_at = job
-    content_type = None
     try:
-        if (warc := _warc_source(Path(path))) is not None:
-            html, content_type = read_response(*warc)
-        else:
-            html = read_bytes(Path(path))
+        html, content_type = read_source(Path(path))
     except (OSError, EOFError, zlib.error) as exc:
         return {"source": path, "url": url, "error": "unreadable", "detail": str(exc)}
     url = page_url(html, url)

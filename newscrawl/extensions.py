@@ -39,8 +39,6 @@ LIMIT_REASONS = {
     "closespider_timeout",
     "closespider_timeout_no_item",
 }
-#: Exit statuses of a run stopped by a signal, as shells give them (128 + the signal).
-SIGNAL_EXIT = {2: 130, 15: 143}
 
 
 class RunReport:
@@ -105,12 +103,12 @@ class RunReport:
             )
         elif isinstance(exception, Unchanged):
             return  # (no reject: counted as unchanged)
-        elif isinstance(exception, OverItemLimit):
-            url = str(getattr(item, "get", lambda _k: "")("url"))
-            self.record(url, "limit", "over-item-limit", str(exception), kind="skip")
         else:
             url = getattr(response, "url", "") or str(getattr(item, "get", lambda _k: "")("url"))
-            self.record(url, "pipeline", type(exception).__name__, str(exception))
+            if isinstance(exception, OverItemLimit):
+                self.record(url, "limit", "over-item-limit", str(exception), kind="skip")
+            else:
+                self.record(url, "pipeline", type(exception).__name__, str(exception))
 
     def page_rejected(
         self, url: str, stage: str, reason: str, detail: str = "", kind: str = "error", **_: Any
@@ -154,9 +152,9 @@ class RunReport:
         self.stats.set_value("newscrawl/cpu_seconds", round(usage.ru_utime + usage.ru_stime, 3))
         self.stats.set_value("newscrawl/peak_rss", peak_rss())
         if summary["status"] == "stopped":
-            summary["why"] = f" (stopped: {reason}; the next run goes on from here)"
+            why = f" (stopped: {reason}; the next run goes on from here)"
         else:
-            summary["why"] = f" ({'; '.join(summary['problems'])})" if summary["problems"] else ""
+            why = f" ({'; '.join(summary['problems'])})" if summary["problems"] else ""
         logger.log(
             logging.ERROR
             if summary["status"] == "failed"
@@ -166,9 +164,8 @@ class RunReport:
             "newscrawl %(spider)s %(status)s: fetched=%(fetched)d new=%(new)d changed=%(changed)d "
             "unchanged=%(unchanged)d rejected=%(rejected)d errors=%(errors)d "
             "duration=%(duration).1fs%(why)s",
-            summary,
+            {**summary, "why": why},
         )
-        del summary["why"]
         if self.run is not None:
             payload = {"summary": summary, "stats": _jsonable(self.stats.get_stats())}
             self.run.stats_path.write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n")
@@ -199,7 +196,7 @@ class RunReport:
         status = "failed" if problems else "ok" if complete else "stopped"
         exit_code = EXIT_FAILED if problems else 0
         if interrupted and not problems:
-            exit_code = SIGNAL_EXIT.get(int(signal_number), 128 + int(signal_number))
+            exit_code = 128 + int(signal_number)  # (as shells give it: 130, 143)
         start = get("start_time")
         duration = (datetime.now(timezone.utc) - start).total_seconds() if start else 0.0
         return {

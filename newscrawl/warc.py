@@ -20,12 +20,16 @@ from datetime import datetime, timezone
 from io import BytesIO
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
-from scrapy.http import Request, Response
+from scrapy.http import Headers, Request, Response
 from scrapy.utils.python import to_unicode
+from scrapy.utils.response import response_status_message
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
 
 from newscrawl import __version__
 from newscrawl.run import Run
@@ -37,13 +41,10 @@ class WarcWriterMiddleware:
     """Write each fetched response (and its request) to the run's WARC file."""
 
     def __init__(self, crawler: Crawler, max_bytes: int) -> None:
-        from warcio.warcwriter import WARCWriter
-
-        self._writer_class = WARCWriter
         self.crawler = crawler
         self.max_bytes = max_bytes
         self._file: IO[bytes] | None = None
-        self._writer: Any = None
+        self._writer: WARCWriter | None = None
         self._path: Path | None = None
         self._number = 0
 
@@ -66,7 +67,7 @@ class WarcWriterMiddleware:
         self._file = open(self._path, "ab")  # noqa: SIM115 - held for the run
         # Held while we write: a WARC nobody holds belongs to a finished or dead run.
         fcntl.flock(self._file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        self._writer = self._writer_class(self._file, gzip=True, warc_version="1.1")
+        self._writer = WARCWriter(self._file, gzip=True, warc_version="1.1")
         info = self._writer.create_warcinfo_record(
             self._path.name,
             {
@@ -96,22 +97,18 @@ class WarcWriterMiddleware:
     def process_response(
         self, request: Request, response: Response, spider: Any = None
     ) -> Response:
-        from warcio.statusandheaders import StatusAndHeaders
-
         self._ready()
-        assert self._file is not None and self._path is not None
+        assert self._file is not None and self._path is not None and self._writer is not None
         date = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        status = f"{response.status} {_reason(response.status)}"
-        headers = [
-            (to_unicode(k, "latin-1"), to_unicode(v, "latin-1"))
-            for k, values in response.headers.items()
-            for v in values
-        ]
         record = self._writer.create_warc_record(
             response.url,
             "response",
             payload=BytesIO(response.body),
-            http_headers=StatusAndHeaders(status, headers, protocol="HTTP/1.1"),
+            http_headers=StatusAndHeaders(
+                response_status_message(response.status),
+                _header_list(response.headers),
+                protocol="HTTP/1.1",
+            ),
             warc_headers_dict={"WARC-Date": date},
         )
         offset = self._file.tell()
@@ -123,11 +120,7 @@ class WarcWriterMiddleware:
             payload=BytesIO(request.body or b""),
             http_headers=StatusAndHeaders(
                 f"{request.method} {_target(request.url)} HTTP/1.1",
-                [
-                    (to_unicode(k, "latin-1"), to_unicode(v, "latin-1"))
-                    for k, values in request.headers.items()
-                    for v in values
-                ],
+                _header_list(request.headers),
                 is_http_request=True,
             ),
             warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": target},
@@ -181,16 +174,14 @@ def _whole_members(f: IO[bytes]) -> int:
 
 def _target(url: str) -> str:
     """The request target of an HTTP/1.1 request line: the path and query."""
-    from urllib.parse import urlsplit
-
     parts = urlsplit(url)
     return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
-def _reason(status: int) -> str:
-    from http import HTTPStatus
-
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return "Unknown"
+def _header_list(headers: Headers) -> list[tuple[str, str]]:
+    """Scrapy's headers as warcio takes them: (name, value) pairs, each value its own."""
+    return [
+        (to_unicode(name, "latin-1"), to_unicode(value, "latin-1"))
+        for name, values in headers.items()
+        for value in values
+    ]

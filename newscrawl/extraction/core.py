@@ -33,7 +33,7 @@ from lxml.etree import _Element
 from lxml.html import HtmlElement
 
 from .article import Article
-from .decode import declares_utf16, decode, looks_binary, parse
+from .decode import declares_utf16, decode, looks_binary, not_html, parse
 from .dom import HAS_CJK, SEPARATING, ParagraphWriter, drop, fold_space, word_counts
 from .errors import ExtractionError
 from .metadata import Metadata, date_in_text, extract_metadata
@@ -209,33 +209,6 @@ def page_text(html: str | bytes, content_type: str | None = None) -> str:
     if (other := not_html(text)) is not None:
         raise ExtractionError("not-html", other)
     return text
-
-
-#: The start of a JSON document: an object or array of values (HTML never starts so).
-_JSON_START = re.compile(r'\s*(?:\{\s*["}]|\[\s*[\[{"])')
-#: An XML document's root element, after its declaration, comments and doctype.
-_XML_ROOT = re.compile(
-    r"\s*(<\?xml[^>]*\?>)?\s*(?:<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*|<\?[^>]*\?>\s*)*<([\w:.-]+)",
-    re.IGNORECASE | re.DOTALL,
-)
-#: Roots of XML that is never a web page, whatever the Content-Type said.
-XML_ROOTS = frozenset(("rss", "feed", "rdf:rdf", "urlset", "sitemapindex", "opml", "kml", "svg"))
-
-
-def not_html(text: str) -> str | None:
-    """What a text that has markup is, when it is no HTML page: a JSON document (a REST
-    API's answer with the post's HTML in a string) or an XML document whose root is not
-    ``<html>`` (a feed, a sitemap), sniffed from the text whatever the Content-Type
-    said; None for HTML."""
-    start = text.lstrip("\ufeff")
-    if _JSON_START.match(start):
-        return "a JSON document"
-    match = _XML_ROOT.match(start, 0)
-    if match:
-        root = match.group(2).lower()
-        if root != "html" and (match.group(1) or root in XML_ROOTS):
-            return f"an XML document (<{root}>)"
-    return None
 
 
 def step_decode(page: Page) -> None:

@@ -91,6 +91,33 @@ def looks_binary(data: bytes) -> bool:
     return bool(head) and controls > 0.1 * len(head)
 
 
+#: The start of a JSON document: an object or array of values (HTML never starts so).
+_JSON_START = re.compile(r'\s*(?:\{\s*["}]|\[\s*[\[{"])')
+#: An XML document's root element, after its declaration, comments and doctype.
+_XML_ROOT = re.compile(
+    r"\s*(<\?xml[^>]*\?>)?\s*(?:<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*|<\?[^>]*\?>\s*)*<([\w:.-]+)",
+    re.IGNORECASE | re.DOTALL,
+)
+#: Roots of XML that is never a web page, whatever the Content-Type said.
+XML_ROOTS = frozenset(("rss", "feed", "rdf:rdf", "urlset", "sitemapindex", "opml", "kml", "svg"))
+
+
+def not_html(text: str) -> str | None:
+    """What a text that has markup is, when it is no HTML page: a JSON document (a REST
+    API's answer with the post's HTML in a string) or an XML document whose root is not
+    ``<html>`` (a feed, a sitemap), sniffed from the text whatever the Content-Type
+    said; None for HTML."""
+    start = text.lstrip("\ufeff")
+    if _JSON_START.match(start):
+        return "a JSON document"
+    match = _XML_ROOT.match(start, 0)
+    if match:
+        root = match.group(2).lower()
+        if root != "html" and (match.group(1) or root in XML_ROOTS):
+            return f"an XML document (<{root}>)"
+    return None
+
+
 def declares_utf16(content_type: str | None) -> bool:
     """Does the HTTP header say UTF-16 (or UTF-32)? Such text is full of NULs, even
     without a byte-order mark, and is no binary."""
@@ -337,6 +364,8 @@ def _too_deep_to_parse() -> bool:
 _MARKUP_TAG = re.compile(r"<(/?)([a-zA-Z][^\s/>]*)[^>]*?(/?)>")
 #: Elements that never hold others (no end tag).
 _VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+#: The end tags of the elements whose text is no markup.
+_RAW_TEXT_END = {name: re.compile(f"</{name}", re.IGNORECASE) for name in ("script", "style")}
 #: Elements a new one of the same kind ends (``<p>a<p>b``: two paragraphs, not nested).
 _SELF_ENDING = frozenset("p li dt dd option tr td th".split())
 
@@ -362,9 +391,9 @@ def flatten_deep(text: str, limit: int = MAX_PARSE_DEPTH) -> str:
                 stack.pop()
             drop_it = len(stack) >= limit
             stack.append((name, drop_it))
-            if name in ("script", "style"):  # (their text is no markup)
-                end = text.lower().find(f"</{name}", position)
-                position = len(text) if end < 0 else end
+            if name in _RAW_TEXT_END:  # (their text is no markup)
+                end = _RAW_TEXT_END[name].search(text, position)
+                position = len(text) if end is None else end.start()
         if drop_it:
             pieces.append(text[done : match.start()])
             done = match.end()

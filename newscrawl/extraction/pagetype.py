@@ -4,9 +4,9 @@
 The crawl emits articles (and live blogs) only, so the decision is conservative: a
 page is an article unless the evidence says otherwise clearly. Evidence: the types
 the page declares (schema.org JSON-LD, ``og:type``), the classes WordPress writes on
-``<body>`` and on the post's ``<article>`` (``page``, ``type-page``, ``attachment``,
-``archive``...), its URL, and the shape of its content (many short link-heavy items
-and little running text make a listing).
+``<body>`` and on the post's ``<article>`` (``page-id-N``, ``type-page``,
+``attachmentid-N``), its URL, and the shape of its content (many short link-heavy
+items and little running text make a listing).
 """
 
 from __future__ import annotations
@@ -32,16 +32,15 @@ DECLARED = {
 LISTING_PATH = re.compile(r"/(category|categories|tag|tags|author|topics?|page/\d+|archives?)(/|$)")
 #: Declared types of a site's own pages (about, contact, a plain web page).
 PAGE_TYPES = frozenset(("aboutpage", "contactpage", "webpage"))
-_SPACE = re.compile(r"\s+")
 
 
 def page_type(tree: _Element, md: Metadata, article: Article, url: str | None) -> str:
     """``"article"`` or the kind of page it is instead."""
-    kind = _kind(md, article, url)
+    declared_article = bool(md.types & ARTICLE_TYPES) or "article" in md.types
+    kind = _kind(md, article, url, declared_article)
     if kind != "article":
         return kind
     # one story's page, or one page's: which kind (the steps treat them alike)
-    declared_article = bool(md.types & ARTICLE_TYPES) or "article" in md.types
     if "liveblogposting" in md.types:
         return "liveblog"
     wordpress = _wordpress_kind(tree)
@@ -54,9 +53,8 @@ def page_type(tree: _Element, md: Metadata, article: Article, url: str | None) -
     return "article"
 
 
-def _kind(md: Metadata, article: Article, url: str | None) -> str:
+def _kind(md: Metadata, article: Article, url: str | None, declared_article: bool) -> str:
     """Article, or a listing, product, forum or documentation page."""
-    declared_article = bool(md.types & ARTICLE_TYPES) or "article" in md.types
     if declared_article and md.types & {"techarticle"} and not md.published:
         return "documentation"
     if not declared_article:
@@ -87,17 +85,16 @@ def _wordpress_kind(tree: _Element) -> str | None:
     WordPress's. (Its archives and searches are listings by their URL and shape.)"""
     root = tree if tree.tag == "html" else tree.getroottree().getroot()
     body = root.find("body")
-    classes = set(_SPACE.split((body.get("class") or "").strip())) if body is not None else set()
+    classes = set((body.get("class") or "").split()) if body is not None else set()
     if any(c.startswith("attachmentid-") for c in classes):
         return "attachment"
     if "single-post" in classes or any(c.startswith("postid-") for c in classes):
         return None
     if any(c.startswith("page-id-") for c in classes):
         return "page"
-    for el in root.iter("article"):
-        if "type-page" in _SPACE.split(el.get("class") or ""):
-            return "page"
-        break  # (the first <article> is the post's)
+    post = next(root.iter("article"), None)  # (the first <article> is the post's)
+    if post is not None and "type-page" in (post.get("class") or "").split():
+        return "page"
     return None
 
 

@@ -46,7 +46,7 @@ from lxml import etree
 from lxml.etree import _Element
 
 from .decode import decode, parse
-from .dom import drop
+from .recover import HEADINGS
 from .text import WORD
 from .thresholds import (
     KEY_MAX_WORDS,
@@ -380,21 +380,6 @@ class TemplateRules:
     def __bool__(self) -> bool:
         return bool(self.texts or self.link_lists or self.labels)
 
-    def prune(
-        self,
-        root: _Element,
-        url: str | None = None,
-        blocks: list[tuple[_Element, Block]] | None = None,
-    ) -> list[Removal]:
-        """Remove the template blocks of a page's tree, outermost first; say why.
-
-        ``blocks``: the page's :func:`iter_blocks`, when already computed.
-        """
-        chosen = self.select(root, url, blocks)
-        for el, _ in chosen:
-            drop(el)
-        return [removal for _, removal in chosen]
-
     def select(
         self,
         root: _Element,
@@ -402,7 +387,8 @@ class TemplateRules:
         blocks: list[tuple[_Element, Block]] | None = None,
     ) -> list[tuple[_Element, Removal]]:
         """The template blocks of a page's tree, outermost first, each with why (none
-        when they would take more than ``max_removed_share`` of the page)."""
+        when they would take more than ``max_removed_share`` of the page). ``blocks``:
+        the page's :func:`iter_blocks`, when already computed."""
         body = root.find(".//body")
         total = _count(_text(body if body is not None else root)) or 1
         chosen: list[tuple[_Element, Removal, int]] = []
@@ -609,20 +595,12 @@ def line_key(text: str) -> str:
     return _WS.sub("", _DIGITS.sub("0", text.casefold()))
 
 
-_HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
-
-
-def _section_title(el: _Element, text: str) -> bool:
-    """A heading: pages of one site share their section titles ("About this item",
-    "System requirements"), which are their content."""
-    return el.tag in _HEADINGS
-
-
 @dataclass
 class TemplateLines:
     """The lines a page's template blocks could give the article: each block's whole
-    text, and the texts of its parts (blocks and links inside it). Section titles are
-    not among them."""
+    text, and the texts of its parts (blocks and links inside it). Headings are not
+    among them: pages of one site share their section titles ("About this item",
+    "System requirements"), which are their content."""
 
     whole: set[str] = field(default_factory=set)
     parts: set[str] = field(default_factory=set)
@@ -632,12 +610,12 @@ class TemplateLines:
         lines = cls()
         for el in elements:
             text = _text(el)
-            if text.strip() and not _section_title(el, text):
+            if text.strip() and el.tag not in HEADINGS:
                 lines.whole.add(line_key(text))
             for node in el.iterdescendants():
                 if isinstance(node.tag, str) and (_is_block(node) or node.tag == "a"):
                     part = _text(node)
-                    if part.strip() and not _section_title(node, part):
+                    if part.strip() and node.tag not in HEADINGS:
                         lines.parts.add(line_key(part))
         return lines
 
